@@ -1,0 +1,10 @@
+"""Domain logic of the ProAbono help center: plain Python, no MkDocs import.
+
+Modules, one concept each:
+- problems:    the Problem record every check reports (file, line, message, what to do)
+- frontmatter: reading and validating the YAML front matter of a Markdown file
+- catalogue:   the articles and categories of every language, and their consistency
+- strings:     interface strings in French and English
+- related:     "related articles" ranking
+- popular:     "popular articles" ranking
+"""

@@ -1,0 +1,304 @@
+"""The article catalogue: every article and category of every language, read from docs/<lang>/.
+
+A file ``docs/<lang>/<folder>/<slug>.md`` is an article of category ``<folder>``; a folder's
+``index.md`` describes the category; ``docs/<lang>/index.md`` is the home page. The same relative
+path in two languages is the same article. Nothing here knows about MkDocs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from . import frontmatter
+from .problems import ContentError, Problem
+
+LANG_NAMES = {"fr": "French", "en": "English"}
+
+
+def page_url(lang: str, rel_path: str, default_lang: str) -> str:
+    """Site-root-relative URL of a Markdown file (directory URLs), e.g. 'en/settings/x/'."""
+    p = PurePosixPath(rel_path)
+    parts = list(p.parent.parts) if p.name == "index.md" else list(p.parent.parts) + [p.stem]
+    prefix = [] if lang == default_lang else [lang]
+    url = "/".join(prefix + parts)
+    return f"{url}/" if url else ""
+
+
+@dataclass
+class Article:
+    lang: str
+    path: str                 # relative to docs/<lang>/, e.g. settings/emails/x.md
+    file: str                 # as shown to writers, e.g. docs/fr/settings/emails/x.md
+    url: str                  # site-root-relative, e.g. settings/emails/x/
+    id: int
+    title: str
+    description: str
+    related: list[int]
+    tags: list[str]
+    weight: int | None
+    review: list[str]
+    aliases: list[str]
+    body: str
+    body_line: int
+    lines: dict[str, int]
+
+    @property
+    def category_path(self) -> str:
+        return str(PurePosixPath(self.path).parent)
+
+
+@dataclass
+class Category:
+    lang: str
+    path: str                 # folder relative to docs/<lang>/, e.g. settings/emails
+    file: str
+    url: str
+    title: str
+    description: str
+    parent: "Category | None" = None
+    children: list["Category"] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+    def all_articles(self) -> list[Article]:
+        out = list(self.articles)
+        for child in self.children:
+            out.extend(child.all_articles())
+        return out
+
+    def ancestors(self) -> list["Category"]:
+        """From the top category down to this one."""
+        chain, c = [], self
+        while c is not None:
+            chain.append(c)
+            c = c.parent
+        return chain[::-1]
+
+
+@dataclass
+class Home:
+    lang: str
+    file: str
+    url: str
+    title: str
+    description: str
+
+
+@dataclass
+class Language:
+    code: str
+    home: Home | None = None
+    articles: dict[str, Article] = field(default_factory=dict)       # by path
+    categories: dict[str, Category] = field(default_factory=dict)    # by folder path
+    by_id: dict[int, Article] = field(default_factory=dict)
+
+    @property
+    def top_categories(self) -> list[Category]:
+        return sorted((c for c in self.categories.values() if c.parent is None), key=lambda c: c.title.lower())
+
+    def category_of(self, article: Article) -> Category | None:
+        return self.categories.get(article.category_path)
+
+
+class Catalogue:
+    def __init__(self, languages: Iterable[str], default: str):
+        self.default = default
+        self.langs: dict[str, Language] = {code: Language(code) for code in languages}
+        self.problems: list[Problem] = []
+
+    def __getitem__(self, lang: str) -> Language:
+        return self.langs[lang]
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, docs_dir: str | Path, languages: Iterable[str] = ("fr", "en"), default: str = "fr",
+             root: str | Path | None = None) -> "Catalogue":
+        """Read every Markdown file of every language; collect problems instead of stopping."""
+        docs_dir = Path(docs_dir)
+        root = Path(root) if root else docs_dir.parent
+        cat = cls(languages, default)
+        for lang in cat.langs:
+            base = docs_dir / lang
+            if not base.is_dir():
+                cat.problems.append(Problem(_rel(base, root), None, f"language folder for '{lang}' is missing",
+                                            f"create {_rel(base, root)}/ with an index.md"))
+                continue
+            for md in sorted(base.rglob("*.md")):
+                cat._load_file(lang, base, md, root)
+            cat._link_categories(lang, root, base)
+        cat.problems.extend(cat.check())
+        return cat
+
+    def _load_file(self, lang: str, base: Path, md: Path, root: Path) -> None:
+        rel = md.relative_to(base).as_posix()
+        shown = _rel(md, root)
+        try:
+            text = md.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.append(Problem(shown, None, f"not valid UTF-8 ({exc.reason})", "save the file as UTF-8"))
+            return
+        fm = frontmatter.parse(text, shown)
+        url = page_url(lang, rel, self.default)
+        meta = fm.meta
+        if rel == "index.md":
+            kind = "home"
+        elif md.name == "index.md":
+            kind = "category"
+        else:
+            kind = "article"
+        problems = frontmatter.validate(fm, kind, shown)
+        self.problems.extend(problems)
+        if any(p.message.startswith(("malformed", "no front matter", "front matter")) for p in problems):
+            return
+        title, description = str(meta.get("title") or ""), str(meta.get("description") or "")
+        language = self.langs[lang]
+        if kind == "home":
+            language.home = Home(lang, shown, url, title, description)
+        elif kind == "category":
+            folder = str(PurePosixPath(rel).parent)
+            language.categories[folder] = Category(lang, folder, shown, url, title, description)
+        else:
+            if "/" not in rel:
+                self.problems.append(Problem(shown, None, "article is not in a category folder",
+                                             "move it into a category folder such as settings/"))
+                return
+            art_id = meta.get("id") if isinstance(meta.get("id"), int) and not isinstance(meta.get("id"), bool) else None
+            if art_id is None:
+                return   # already reported by the schema
+            article = Article(
+                lang=lang, path=rel, file=shown, url=url, id=art_id, title=title, description=description,
+                related=_ints(meta.get("related")), tags=_strs(meta.get("tags")),
+                weight=meta.get("weight") if isinstance(meta.get("weight"), int) else None,
+                review=_strs(meta.get("review")), aliases=_strs(meta.get("aliases")),
+                body=fm.body, body_line=fm.body_line, lines=fm.lines)
+            language.articles[rel] = article
+
+    def _link_categories(self, lang: str, root: Path, base: Path) -> None:
+        language = self.langs[lang]
+        for path, cat in sorted(language.categories.items()):
+            parent_path = str(PurePosixPath(path).parent)
+            parent = language.categories.get(parent_path) if parent_path != "." else None
+            if parent is not None:
+                cat.parent = parent
+                parent.children.append(cat)
+        for cat in language.categories.values():
+            cat.children.sort(key=lambda c: c.title.lower())
+        for article in language.articles.values():
+            cat = language.categories.get(article.category_path)
+            if cat is None:
+                missing = f"docs/{lang}/{article.category_path}/index.md"
+                self.problems.append(Problem(article.file, None, f"its category has no page ({missing})",
+                                             f"create {missing} with a title and a description"))
+                continue
+            cat.articles.append(article)
+        for cat in language.categories.values():
+            cat.articles.sort(key=lambda a: (a.id, a.path))
+
+    # --- consistency -------------------------------------------------------------------------
+
+    def check(self) -> list[Problem]:
+        """Translation parity, id uniqueness and equality across languages, related ids."""
+        problems: list[Problem] = []
+        langs = list(self.langs.values())
+        for language in langs:
+            seen: dict[int, Article] = {}
+            for article in sorted(language.articles.values(), key=lambda a: a.path):
+                other = seen.get(article.id)
+                if other is not None:
+                    problems.append(Problem(article.file, article.lines.get("id"),
+                                            f"duplicate id {article.id}: {other.file} has it too",
+                                            f"give one of them a free id (next free: {self.next_free_id()})"))
+                else:
+                    seen[article.id] = article
+            language.by_id = seen
+        for language in langs:
+            for other in langs:
+                if other is language:
+                    continue
+                for path, article in language.articles.items():
+                    twin = other.articles.get(path)
+                    if twin is None:
+                        if language.code == self.default:
+                            problems.append(Problem(
+                                f"docs/{other.code}/{path}", None,
+                                f"missing {LANG_NAMES.get(other.code, other.code)} translation of {article.file}",
+                                f"create docs/{other.code}/{path} with id {article.id} (scripts/docs.py new makes both)"))
+                        else:
+                            problems.append(Problem(
+                                article.file, None,
+                                f"no {LANG_NAMES.get(other.code, other.code)} source for this translation "
+                                f"(docs/{other.code}/{path} does not exist)",
+                                f"create docs/{other.code}/{path}, or rename this file to match its source"))
+                    elif language.code == self.default and twin.id != article.id:
+                        problems.append(Problem(twin.file, twin.lines.get("id"),
+                                                f"id {twin.id} differs from the source's id {article.id} ({article.file})",
+                                                f"set 'id: {article.id}': an article keeps one id in every language"))
+                for path, cat in language.categories.items():
+                    if path not in other.categories:
+                        problems.append(Problem(f"docs/{other.code}/{path}/index.md", None,
+                                                f"category page missing (exists as {cat.file})",
+                                                "create it with a translated title and description"))
+            for article in language.articles.values():
+                for rid in article.related:
+                    if rid == article.id:
+                        problems.append(Problem(article.file, article.lines.get("related"),
+                                                f"'related' lists the article itself (id {rid})", "remove it"))
+                    elif rid not in language.by_id:
+                        problems.append(Problem(article.file, article.lines.get("related"),
+                                                f"unknown related article id {rid}",
+                                                "use the id of an existing article (scripts/docs.py status lists them)"))
+            if language.home is None:
+                problems.append(Problem(f"docs/{language.code}/index.md", None, "home page missing",
+                                        "create it with title, description and 'template: home.html'"))
+        return problems
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise ContentError(self.problems)
+
+    def next_free_id(self) -> int:
+        ids = [a.id for lang in self.langs.values() for a in lang.articles.values()]
+        return max(ids, default=0) + 1
+
+    def twin(self, article: Article, lang: str) -> Article | None:
+        return self.langs[lang].articles.get(article.path) if lang in self.langs else None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _ints(v) -> list[int]:
+    return [x for x in v if isinstance(x, int) and not isinstance(x, bool)] if isinstance(v, list) else []
+
+
+def _strs(v) -> list[str]:
+    return [str(x) for x in v] if isinstance(v, list) else []
+
+
+# --- views shared by every page kind ---------------------------------------------------------
+
+def breadcrumbs(language: Language, page: Article | Category | Home, home_title: str) -> list[tuple[str, str]]:
+    """[(title, site-root-relative url)] from the home page down to ``page`` (included)."""
+    home_url = language.home.url if language.home else ""
+    trail = [(home_title, home_url)]
+    if isinstance(page, Home):
+        return trail
+    cat = page if isinstance(page, Category) else language.category_of(page)
+    if cat is not None:
+        trail += [(c.title, c.url) for c in cat.ancestors()]
+    if isinstance(page, Article):
+        trail.append((page.title, page.url))
+    return trail
+
+
+def sidebar_slice(articles: list[Article], current: Article | None, limit: int) -> list[Article]:
+    """The first ``limit`` articles, keeping ``current`` visible (it replaces the last one if cut)."""
+    shown = articles[:limit]
+    if current is not None and current in articles and current not in shown and shown:
+        shown = shown[:-1] + [current]
+    return shown

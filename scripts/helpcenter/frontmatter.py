@@ -1,0 +1,174 @@
+"""Front matter: read it with line numbers, and check it against one schema per kind of page.
+
+Kinds: ``article`` (any Markdown file but index.md), ``category`` (a folder's index.md) and
+``home`` (the language's top index.md). The schema is documented in the README.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import yaml
+
+from .problems import Problem
+
+FENCE = "---"
+DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 170
+TITLE_MAX = 120
+REVIEW_CODES = ("missing-steps", "missing-content", "suggested-title", "probable-category")
+ALIAS_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*\.md$")
+
+
+@dataclass
+class FrontMatter:
+    meta: dict[str, Any]
+    lines: dict[str, int]          # key -> 1-based line of the key in the file
+    body: str
+    body_line: int                 # 1-based line where the body starts
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def parse(text: str, file: str) -> FrontMatter:
+    """Split a Markdown file into front matter and body. Never raises: problems are collected."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FENCE:
+        return FrontMatter({}, {}, text, 1, [Problem(
+            file, 1, "no front matter", "start the file with a '---' line, the YAML keys, and '---'")])
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
+    if end is None:
+        return FrontMatter({}, {}, text, 1, [Problem(
+            file, 1, "front matter is not closed", "add a '---' line after the YAML keys")])
+    yaml_text = "".join(lines[1:end])
+    body = "".join(lines[end + 1:])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return FrontMatter({}, {}, body, end + 2, [Problem(
+            file, line, f"malformed YAML in front matter: {problem}",
+            "check indentation and quote values that contain ':' or '#'")])
+    if meta is None:
+        meta, node = {}, None
+    if not isinstance(meta, dict):
+        return FrontMatter({}, {}, body, end + 2, [Problem(
+            file, 2, "front matter must be a mapping of 'key: value' lines", "write one 'key: value' per line")])
+    key_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return FrontMatter(meta, key_lines, body, end + 2)
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]   # returns an error message, or None when the value is fine
+
+
+def _int(minimum: int) -> Check:
+    def check(v):
+        if isinstance(v, bool) or not isinstance(v, int):
+            return f"must be a whole number, not {type(v).__name__} {v!r}"
+        if v < minimum:
+            return f"must be ≥ {minimum}, not {v}"
+        return None
+    return check
+
+
+def _text(min_len: int, max_len: int) -> Check:
+    def check(v):
+        if not isinstance(v, str):
+            return f"must be text, not {type(v).__name__}"
+        n = len(v.strip())
+        if n < min_len:
+            return "is empty" if n == 0 else f"is too short ({n} characters, at least {min_len})"
+        if n > max_len:
+            return f"is too long ({n} characters, at most {max_len})"
+        return None
+    return check
+
+
+def _list_of(item: Check, what: str, unique: bool = True) -> Check:
+    def check(v):
+        if not isinstance(v, list):
+            return f"must be a list like [a, b], not {type(v).__name__}"
+        for x in v:
+            err = item(x)
+            if err:
+                return f"item {x!r} {err} ({what})"
+        if unique and len(set(map(repr, v))) != len(v):
+            return "has duplicate items"
+        return None
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    def check(v):
+        return None if v in choices else f"must be one of {', '.join(choices)}"
+    return check
+
+
+def _alias(v):
+    if not isinstance(v, str) or not ALIAS_RE.match(v) or ".." in v:
+        return "must be an old path relative to the language folder, like settings/old-name.md"
+    return None
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Check
+    required: bool
+    doc: str
+
+
+SCHEMAS: dict[str, dict[str, Field]] = {
+    "article": {
+        "id": Field(_int(1), True, "stable integer, identical in both languages, unique"),
+        "title": Field(_text(3, TITLE_MAX), True, "the question or subject, as readers search it"),
+        "description": Field(_text(DESCRIPTION_MIN, DESCRIPTION_MAX), True,
+                             f"one sentence ({DESCRIPTION_MIN}-{DESCRIPTION_MAX} characters) for listings and <meta>"),
+        "related": Field(_list_of(_int(1), "article ids"), False, "ids of related articles, shown first, in order"),
+        "tags": Field(_list_of(_text(2, 40), "short words"), False, "short keywords, used to rank related articles"),
+        "weight": Field(_int(0), False, "popularity when no statistics exist (e.g. view counts)"),
+        "review": Field(_list_of(_one_of(REVIEW_CODES), "review codes"), False,
+                        "what is left to complete: " + ", ".join(REVIEW_CODES)),
+        "aliases": Field(_list_of(_alias, "old paths"), False, "old paths of this article; they redirect here"),
+    },
+    "category": {
+        "title": Field(_text(2, 60), True, "category name"),
+        "description": Field(_text(DESCRIPTION_MIN, DESCRIPTION_MAX), True, "one sentence shown under the name"),
+    },
+    "home": {
+        "title": Field(_text(2, 60), True, "home page title"),
+        "description": Field(_text(DESCRIPTION_MIN, DESCRIPTION_MAX), True, "meta description of the home page"),
+        "template": Field(_one_of(("home.html",)), True, "always home.html"),
+    },
+}
+
+
+def validate(fm: FrontMatter, kind: str, file: str) -> list[Problem]:
+    """Every problem of this front matter against the schema of its kind."""
+    problems = list(fm.problems)
+    if fm.problems:
+        return problems
+    schema = SCHEMAS[kind]
+    for key in fm.meta:
+        if key not in schema:
+            problems.append(Problem(file, fm.line_of(key), f"unknown front-matter key '{key}' in {kind}",
+                                    f"use only: {', '.join(schema)}"))
+    for key, spec in schema.items():
+        if key not in fm.meta or fm.meta[key] is None:
+            if spec.required:
+                problems.append(Problem(file, fm.line_of(key) if key in fm.meta else 2,
+                                        f"missing required front-matter key '{key}'", f"add '{key}:' ({spec.doc})"))
+            continue
+        err = spec.check(fm.meta[key])
+        if err:
+            problems.append(Problem(file, fm.line_of(key), f"'{key}' {err}", spec.doc))
+    return problems

@@ -1,0 +1,155 @@
+"""MkDocs glue for the help center: thin on purpose, the logic lives in scripts/helpcenter/.
+
+mkdocs-static-i18n builds French, then English, calling every hook below once per language.
+The catalogue (all languages) is read once per build, at the first language's on_config.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path, PurePosixPath
+
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.nav import Link, Section
+from mkdocs.structure.pages import Page
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from helpcenter import popular, related, strings  # noqa: E402
+from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
+
+log = get_plugin_logger("kb")
+
+STATE: dict = {}
+
+
+def _i18n(config):
+    return config.plugins["i18n"]
+
+
+def _current_lang(config) -> str:
+    plugin = _i18n(config)
+    return plugin.current_language or plugin.default_language
+
+
+def _rel_path(page: Page, lang: str) -> str:
+    """Path of a page's source relative to its language folder."""
+    parts = PurePosixPath(page.file.src_uri).parts
+    return "/".join(parts[1:]) if parts and parts[0] in STATE["catalogue"].langs else "/".join(parts)
+
+
+@event_priority(100)
+def on_config(config):
+    plugin = _i18n(config)
+    first = plugin.current_language in (None, plugin.default_language) and not plugin.building
+    if not first and "catalogue" in STATE:
+        return config
+    languages = [lang.locale for lang in plugin.config.languages if lang.build]
+    root = Path(config.config_file_path).parent
+    catalogue = Catalogue.load(config.docs_dir, languages, plugin.default_language, root=root)
+    for problem in sorted(set(catalogue.problems), key=lambda p: (p.file, p.line or 0, p.message)):
+        log.warning(str(problem))
+    kb = config.extra.get("kb", {})
+    stats_file = kb.get("stats_file")
+    if stats_file and not os.path.isabs(stats_file):
+        stats_file = root / stats_file
+    stats, warning = popular.load_stats(stats_file)
+    if warning:
+        log.warning(warning)
+    rel = {}
+    for code, language in catalogue.langs.items():
+        docs = [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related)
+                for a in language.by_id.values()]
+        ranked = related.rank(docs, int(kb.get("related_count", 6)))
+        rel[code] = {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
+    STATE.clear()
+    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={})
+    return config
+
+
+@event_priority(-110)   # after static-i18n has rebuilt the navigation of the current language
+def on_nav(nav, config, files):
+    lang = _current_lang(config)
+    language = STATE["catalogue"][lang]
+    sections = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, Section):
+                index = next((c for c in item.children if isinstance(c, Page) and c.file.name == "index"), None)
+                if index is not None:
+                    path = str(PurePosixPath(_rel_path(index, lang)).parent)
+                    category = language.categories.get(path)
+                    if category is not None:
+                        item.title = category.title
+                        sections[path] = item
+                walk(item.children)
+        items.sort(key=lambda i: _nav_order(i, language, lang))
+
+    walk(nav.items)
+    for path, section in sections.items():
+        section.kb_all_children = list(section.children)
+        section.kb_category = language.categories[path]
+    STATE["sections"][lang] = sections
+    return nav
+
+
+def _nav_order(item, language, lang):
+    if isinstance(item, Page):
+        rel = _rel_path(item, lang)
+        if item.file.name == "index":
+            return (0, 0, "")
+        article = language.articles.get(rel)
+        return (2, article.id if article else 10**9, rel)
+    return (1, 0, (item.title or "").lower())
+
+
+def on_page_context(context, page, config, nav):
+    lang = _current_lang(config)
+    catalogue: Catalogue = STATE["catalogue"]
+    language = catalogue[lang]
+    t = strings.strings(lang)
+    rel = _rel_path(page, lang)
+    kb = {"lang": lang, "t": t, "kind": "other"}
+    article = language.articles.get(rel)
+    category = language.categories.get(str(PurePosixPath(rel).parent)) if page.file.name == "index" else None
+    limits = STATE["kb"]
+    if rel == "index.md" and language.home:
+        kb.update(kind="home", breadcrumbs=breadcrumbs(language, language.home, t["home"]),
+                  categories=[_category_card(c, lang) for c in language.top_categories],
+                  popular=popular.rank(language.by_id.values(), lang, STATE["stats"],
+                                       int(limits.get("popular_count", 5))))
+    elif category is not None:
+        kb.update(kind="category", category=category, breadcrumbs=breadcrumbs(language, category, t["home"]),
+                  subcategories=[_category_card(c, lang) for c in category.children])
+    elif article is not None:
+        kb.update(kind="article", article=article, category=language.category_of(article),
+                  breadcrumbs=breadcrumbs(language, article, t["home"]),
+                  related=STATE["related"][lang].get(article.id, []),
+                  popular=popular.rank(language.by_id.values(), lang, STATE["stats"],
+                                       int(limits.get("popular_count", 5))))
+    context["kb"] = kb
+    _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
+    return context
+
+
+def _category_card(category: Category, lang: str) -> dict:
+    n = len(category.all_articles())
+    return {"category": category, "count": n, "count_label": strings.count(lang, n)}
+
+
+def _cut_sidebar(lang: str, current: Article | None, t: dict, limit: int) -> None:
+    """Show at most ``limit`` articles per category in the side navigation, then "Show all (N)"."""
+    for section in STATE["sections"].get(lang, {}).values():
+        children = section.kb_all_children
+        pages = [c for c in children if isinstance(c, Page) and c.file.name != "index"]
+        if len(pages) <= limit:
+            section.children = children
+            continue
+        category: Category = section.kb_category
+        by_url = {p.url: p for p in pages}
+        articles = [a for a in category.articles if a.url in by_url]
+        shown = {a.url for a in sidebar_slice(articles, current, limit)}
+        link = Link(t["show_all"].format(n=len(category.all_articles())), category.url)
+        link.parent = section
+        section.children = [c for c in children if not (c in pages and c.url not in shown)] + [link]
