@@ -129,8 +129,24 @@ def on_page_context(context, page, config, nav):
                   popular=popular.rank(language.by_id.values(), lang, STATE["stats"],
                                        int(limits.get("popular_count", 5))))
     context["kb"] = kb
+    _set_alternates(config, catalogue, lang, rel)
     _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
     return context
+
+
+def _set_alternates(config, catalogue: Catalogue, lang: str, rel: str) -> None:
+    """Language switch and hreflang: the same page in every language that has it (site-relative).
+
+    static-i18n sets ``config.extra.alternate`` as an attribute (which templates read) and leaves
+    absolute links on home pages; we rewrite every link from the catalogue, the one source of URLs.
+    """
+    current = getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+    alternates = []
+    for alt in current:
+        url = catalogue.url_of(alt["lang"], rel)
+        alternates.append(dict(alt, link=url) if url is not None else dict(alt))
+    config.extra.alternate = alternates
+    config.extra["alternate"] = alternates
 
 
 def _category_card(category: Category, lang: str) -> dict:

@@ -261,6 +261,19 @@ class Catalogue:
         ids = [a.id for lang in self.langs.values() for a in lang.articles.values()]
         return max(ids, default=0) + 1
 
+    def url_of(self, lang: str, rel_path: str) -> str | None:
+        """URL of a page (home, category or article) in ``lang``, or None when it does not exist there."""
+        language = self.langs.get(lang)
+        if language is None:
+            return None
+        if rel_path == "index.md":
+            return language.home.url if language.home else None
+        if rel_path.endswith("/index.md") or rel_path == "index.md":
+            cat = language.categories.get(rel_path[: -len("/index.md")])
+            return cat.url if cat else None
+        article = language.articles.get(rel_path)
+        return article.url if article else None
+
     def twin(self, article: Article, lang: str) -> Article | None:
         return self.langs[lang].articles.get(article.path) if lang in self.langs else None
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine with Python 3.11:
+#   bash scripts/dev.sh serve   install what the site needs, serve it at http://127.0.0.1:8000 (live reload)
+#   bash scripts/dev.sh build   install what the site needs, build it into site/ (strict, atomic)
+#   bash scripts/dev.sh test    install everything (Python packages, Debian chromium and postgresql), run all tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true PYTHONDONTWRITEBYTECODE=1
+
+apt_install() {  # apt_install <command-to-test> <package>...: install Debian packages when missing
+  local probe=$1; shift
+  if ! command -v "$probe" >/dev/null 2>&1 && ! [ -x "$probe" ]; then
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+
+venv() {  # venv <requirements file>: create .venv and install pinned packages when they changed
+  local req=$1 stamp=.venv/.installed-$(basename "$1")
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv 2>/dev/null || { apt_install /usr/share/doc/python3-venv python3-venv; python3 -m venv .venv; }
+  fi
+  local sum; sum=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+    echo "$sum" > "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  serve)
+    venv requirements.txt
+    exec .venv/bin/mkdocs serve -a "${KB_ADDR:-127.0.0.1:8000}" --livereload ;;
+  build)
+    venv requirements.txt
+    exec .venv/bin/python scripts/docs.py build ;;
+  test)
+    apt_install /usr/bin/chromium chromium
+    apt_install /usr/lib/postgresql/15/bin/initdb postgresql
+    venv requirements-dev.txt
+    shift
+    exec .venv/bin/python -m pytest -n 2 "$@" ;;
+  *)
+    echo "usage: bash scripts/dev.sh serve|build|test [pytest args]" >&2; exit 2 ;;
+esac

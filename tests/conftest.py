@@ -1,0 +1,77 @@
+"""Shared fixtures: the real site built once per test process, and helpers to read built HTML."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import docs as docs_cli  # noqa: E402
+
+LANGS = ("fr", "en")
+
+
+class Site:
+    def __init__(self, path: Path):
+        self.path = path
+        self._cache: dict[Path, BeautifulSoup] = {}
+
+    def page_file(self, url: str) -> Path:
+        """File of a site-root-relative URL such as 'en/settings/x/'."""
+        p = self.path / unquote(url.lstrip("/"))
+        return p / "index.html" if url.endswith("/") or url == "" or p.is_dir() else p
+
+    def soup(self, file: Path) -> BeautifulSoup:
+        if file not in self._cache:
+            self._cache[file] = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        return self._cache[file]
+
+    def html_pages(self) -> list[Path]:
+        return sorted(p for p in self.path.rglob("*.html")
+                      if p.name != "404.html" and "assets" not in p.relative_to(self.path).parts)
+
+    def resolve(self, page: Path, href: str) -> Path:
+        """File that a relative href of ``page`` points at (fragment and query dropped)."""
+        target = urlsplit(href).path
+        base = page.parent
+        p = (base / unquote(target)).resolve() if target else page.resolve()
+        if p.is_dir():
+            p = p / "index.html"
+        return p
+
+    def lang_of(self, page: Path) -> str:
+        rel = page.relative_to(self.path).parts
+        return "en" if rel and rel[0] == "en" else "fr"
+
+
+def build(config: Path, dest: Path):
+    return docs_cli.build_site(config, dest)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Site:
+    dest = tmp_path_factory.mktemp("real") / "site"
+    proc = build(ROOT / "mkdocs.yml", dest)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNING" not in proc.stderr, proc.stderr
+    return Site(dest)
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> Path:
+    """A copy of the project's sources (not its venv or built site) to break on purpose."""
+    dest = tmp_path / "project"
+    for name in ("docs", "overrides", "scripts", "mkdocs.yml"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
