@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import popular, related, strings  # noqa: E402
+from helpcenter import export, popular, related, strings  # noqa: E402
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -169,3 +169,11 @@ def _cut_sidebar(lang: str, current: Article | None, t: dict, limit: int) -> Non
         link = Link(t["show_all"].format(n=len(category.all_articles())), category.url)
         link.parent = section
         section.children = [c for c in children if not (c in pages and c.url not in shown)] + [link]
+
+
+@event_priority(-110)   # after static-i18n has built every language
+def on_post_build(config):
+    if _i18n(config).building:
+        return
+    catalogue: Catalogue = STATE["catalogue"]
+    export.write_catalogue(catalogue, Path(config.site_dir) / export.CATALOGUE_FILE)
