@@ -1,1 +1,132 @@
-/* help center script */
+/* Help center behaviour: the "Was this helpful?" vote and its hooks.
+ * Text from the page is only ever used as text (textContent, JSON), never as HTML.
+ * Works on first load and with Material's instant navigation (document$). */
+(function () {
+  "use strict";
+
+  var MAX_COMMENT = 500;
+
+  function storageKey(form) {
+    return "kb-feedback:" + form.dataset.lang + ":" + form.dataset.id;
+  }
+
+  function load(form) {
+    try {
+      var saved = JSON.parse(localStorage.getItem(storageKey(form)) || "null");
+      return saved && (saved.value === "yes" || saved.value === "no") ? saved : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function save(form, state) {
+    try {
+      localStorage.setItem(storageKey(form), JSON.stringify(state));
+    } catch (e) { /* private mode: the vote still counts, it is just not remembered */ }
+  }
+
+  function newVoteId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
+  }
+
+  /* The three hooks: DOM event (always), HTTP endpoint (when configured), analytics (when on). */
+  function report(form, payload) {
+    document.dispatchEvent(new CustomEvent("kb:feedback", { detail: payload }));
+
+    var endpoint = form.dataset.endpoint;
+    if (endpoint) {
+      try {
+        fetch(endpoint, {
+          method: "POST",
+          mode: "cors",
+          keepalive: true,
+          credentials: "omit",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(payload)
+        }).catch(function () { /* a collector failure never breaks the page */ });
+      } catch (e) { /* idem */ }
+    }
+
+    var data = payload.value === "yes" ? 1 : 0;
+    try {
+      /* Material's Google Analytics integration: same event as its own feedback widget */
+      if (typeof window.gtag === "function") {
+        window.gtag("event", "feedback", { page: payload.url, data: data });
+      }
+      if (form.dataset.plausible === "true" && typeof window.plausible === "function") {
+        window.plausible("Feedback", { props: { id: String(payload.id), lang: payload.lang, value: payload.value } });
+      }
+      if (form.dataset.matomo === "true" && window._paq && typeof window._paq.push === "function") {
+        window._paq.push(["trackEvent", "Feedback", payload.value, payload.lang + ":" + payload.id, data]);
+      }
+    } catch (e) { /* analytics never break the page */ }
+  }
+
+  function render(form, state) {
+    var buttons = form.querySelectorAll(".kb-feedback__button");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", state && buttons[i].dataset.value === state.value ? "true" : "false");
+    }
+    form.querySelector(".kb-feedback__thanks").hidden = !state;
+    form.querySelector(".kb-feedback__more").hidden = !(state && state.value === "no");
+    var sent = form.querySelector(".kb-feedback__sent");
+    sent.hidden = !(state && state.commented);
+  }
+
+  function payloadOf(form, state) {
+    return {
+      id: Number(form.dataset.id),
+      lang: form.dataset.lang,
+      url: form.dataset.url,
+      title: form.dataset.title,
+      value: state.value,
+      comment: state.comment || "",
+      vote_id: state.vote_id
+    };
+  }
+
+  function setup(form) {
+    if (form.dataset.kbReady) return;
+    form.dataset.kbReady = "1";
+    var state = load(form);
+    if (state && state.comment) form.querySelector("textarea").value = state.comment;
+    render(form, state);
+
+    form.addEventListener("click", function (ev) {
+      var button = ev.target.closest(".kb-feedback__button");
+      if (!button) return;
+      var value = button.dataset.value;
+      if (state && state.value === value) return;
+      state = { value: value, comment: "", vote_id: (state && state.vote_id) || newVoteId() };
+      save(form, state);
+      render(form, state);
+      report(form, payloadOf(form, state));
+      if (value === "no") form.querySelector("textarea").focus();
+    });
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (!state || state.value !== "no") return;
+      var comment = form.querySelector("textarea").value.trim().slice(0, MAX_COMMENT);
+      if (!comment) return;
+      state = { value: "no", comment: comment, commented: true, vote_id: state.vote_id };
+      save(form, state);
+      render(form, state);
+      report(form, payloadOf(form, state));
+    });
+  }
+
+  function init() {
+    var forms = document.querySelectorAll("form[data-kb-feedback]");
+    for (var i = 0; i < forms.length; i++) setup(forms[i]);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

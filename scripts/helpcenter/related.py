@@ -14,6 +14,7 @@ comparing every pair.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -21,8 +22,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-TOP_TERMS = 24
-POSTING_CAP = 40
+TOP_TERMS = 16
+POSTING_CAP = 24
 TAG_CAP = 40
 FIELD_WEIGHTS = (3, 2, 1)   # title, description, body
 
@@ -85,8 +86,11 @@ def _vectors(docs: list[Doc]) -> dict[int, dict[str, float]]:
     return vectors
 
 
-def rank(docs: Iterable[Doc], count: int = 6) -> dict[int, list[int]]:
-    """For every doc id, up to ``count`` related doc ids, best first."""
+def rank(docs: Iterable[Doc], count: int = 6, stats: dict | None = None) -> dict[int, list[int]]:
+    """For every doc id, up to ``count`` related doc ids, best first.
+
+    ``stats``, when given, receives ``scored``: how many (article, candidate) pairs were scored.
+    """
     docs = sorted(docs, key=lambda d: d.id)
     by_id = {d.id: d for d in docs}
     vectors = _vectors(docs)
@@ -116,9 +120,13 @@ def rank(docs: Iterable[Doc], count: int = 6) -> dict[int, list[int]]:
         chosen = chosen[:count]
         if len(chosen) < count:
             vec = vectors[d.id]
-            candidates: set[int] = set()
-            for term in vec:
-                candidates.update(doc_id for _, doc_id in postings.get(term, ()))
+            # cosine accumulated over capped postings: only terms where the candidate is among the
+            # term's heaviest articles count, which keeps the cost bounded per article
+            cos: dict[int, float] = defaultdict(float)
+            for term, w in vec.items():
+                for cw, cid in postings.get(term, ()):
+                    cos[cid] += w * cw
+            candidates = set(cos)
             for tag in set(d.tags):
                 candidates.update(by_tag.get(tag, ()))
             candidates.update(by_category[d.category][:count + 1 + len(chosen)])
@@ -128,13 +136,19 @@ def rank(docs: Iterable[Doc], count: int = 6) -> dict[int, list[int]]:
 
             def key(cid: int):
                 c = by_id[cid]
-                shared = len(tags & set(c.tags))
+                shared = len(tags.intersection(c.tags)) if tags else 0
                 same = c.category == d.category
                 tier = 2 if (same and shared) else 1 if (same or shared) else 0
-                cvec = vectors[cid]
-                cos = sum(w * cvec.get(t, 0.0) for t, w in vec.items())
-                return (-tier, -shared, -round(cos, 9), cid)
+                return (-tier, -shared, -cos.get(cid, 0.0), cid)
 
-            chosen += sorted(candidates, key=key)[:count - len(chosen)]
+            chosen += heapq.nsmallest(count - len(chosen), candidates, key=key)
+            if stats is not None:
+                stats["scored"] = stats.get("scored", 0) + len(candidates)
+            # nothing in common with anything: fill with the first other articles, by id
+            for other in docs:
+                if len(chosen) >= count:
+                    break
+                if other.id != d.id and other.id not in chosen:
+                    chosen.append(other.id)
         result[d.id] = chosen
     return result

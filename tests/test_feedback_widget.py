@@ -1,0 +1,128 @@
+"""The vote widget in a real browser (Debian chromium via Playwright) and in the built HTML."""
+from __future__ import annotations
+
+import pytest
+
+from browser_support import SiteServer, launch
+from conftest import LANGS, ROOT, Site, build
+
+LABELS = {"fr": ("Cela vous a-t-il été utile ?", "Oui", "Non", "Merci pour votre retour !", "Contacter le support"),
+          "en": ("Was this helpful?", "Yes", "No", "Thanks for your feedback!", "Contact support")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_article_has_the_vote_with_labels_in_its_language(site, lang):
+    question, yes, no, thanks, contact = LABELS[lang]
+    pages = [p for p in site.html_pages() if site.lang_of(p) == lang and site.soup(p).select_one(".kb-related")]
+    assert len(pages) == 20
+    for page in pages:
+        form = site.soup(page).select_one("form[data-kb-feedback]")
+        assert form is not None, page
+        assert form.select_one("legend").get_text(strip=True) == question
+        buttons = form.select("button.kb-feedback__button")
+        assert [(b.get_text(strip=True), b["type"], b["data-value"]) for b in buttons] == [
+            (yes, "button", "yes"), (no, "button", "no")]
+        assert form["data-lang"] == lang
+        assert form.select_one("textarea")["maxlength"] == "500"
+        label = form.select_one("label")
+        assert label["for"] == form.select_one("textarea")["id"]
+        assert form.select_one(".kb-feedback__contact").get_text(strip=True) == contact
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, monkeypatch_module):
+    monkeypatch_module.setenv("KB_FEEDBACK_ENDPOINT", "/api/feedback")
+    dest = tmp_path_factory.mktemp("browser") / "site"
+    proc = build(ROOT / "mkdocs.yml", dest)
+    assert proc.returncode == 0, proc.stderr
+    server = SiteServer(dest)
+    yield server, Site(dest)
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lang,path,title", [
+    ("fr", "/settings/delete-payment-method-portal/",
+     "Comment activer la suppression du moyen de paiement depuis le Portail Client ?"),
+    ("en", "/en/settings/url-redirections/", None),
+])
+def test_no_vote_reaches_event_and_endpoint_then_is_remembered(served, browser, lang, path, title):
+    server, built = served
+    question, yes, no, thanks, _ = LABELS[lang]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + path)
+    page.evaluate("window.__kb = []; document.addEventListener('kb:feedback', e => window.__kb.push(e.detail))")
+    expected_title = title or built.soup(built.page_file(path.lstrip("/"))).select_one("article h1").get_text(strip=True)
+    article_id = int(built.soup(built.page_file(path.lstrip("/"))).select_one("form[data-kb-feedback]")["data-id"])
+    already = len(server.posts)
+
+    page.get_by_role("button", name=no, exact=True).click()
+
+    events = page.evaluate("window.__kb")
+    assert len(events) == 1
+    event = events[0]
+    vote_id = event.pop("vote_id")
+    assert vote_id
+    assert event == {"id": article_id, "lang": lang, "url": path, "title": expected_title, "value": "no", "comment": ""}
+    posts = server.wait_posts(already + 1)
+    route, headers, body = posts[already]
+    assert route == "/api/feedback"
+    assert headers["Content-Type"] == "application/json"
+    assert body == dict(event, vote_id=vote_id)
+    assert page.get_by_text(thanks).is_visible()
+    box = page.locator("form[data-kb-feedback]").get_by_role("textbox")
+    assert box.is_visible()
+    assert page.get_by_role("button", name=no, exact=True).get_attribute("aria-pressed") == "true"
+
+    box.fill("<b>pas clair</b>")
+    box.press("Tab")
+    page.keyboard.press("Enter")   # the submit button is next in the tab order
+    posts = server.wait_posts(already + 2)
+    assert posts[already + 1][2]["comment"] == "<b>pas clair</b>"
+    assert posts[already + 1][2]["vote_id"] == vote_id
+    assert page.locator("form[data-kb-feedback] b").count() == 0   # the comment is never rendered as HTML
+
+    page.reload()
+    assert page.get_by_role("button", name=no, exact=True).get_attribute("aria-pressed") == "true"
+    assert page.get_by_text(thanks).is_visible()
+    assert len(server.wait_posts(already + 2, timeout=0.5)) == already + 2   # reloading sends nothing
+
+    # the vote can be changed, with the keyboard
+    yes_button = page.get_by_role("button", name=yes, exact=True)
+    yes_button.focus()
+    page.keyboard.press("Enter")
+    assert yes_button.get_attribute("aria-pressed") == "true"
+    assert not page.locator("form[data-kb-feedback]").get_by_role("textbox").is_visible()
+    posts = server.wait_posts(already + 3)
+    assert posts[already + 2][2]["value"] == "yes" and posts[already + 2][2]["vote_id"] == vote_id
+    context.close()
+
+
+def test_endpoint_failure_does_not_break_the_page(served, browser, tmp_path):
+    server, _ = served
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/api/feedback", lambda route: route.abort())
+    page.goto(server.url + "/settings/segment-logo/")
+    page.get_by_role("button", name="Oui", exact=True).click()
+    assert page.get_by_text("Merci pour votre retour !").is_visible()
+    assert errors == []
+    context.close()

@@ -1,0 +1,164 @@
+"""Related-articles ranking and popular-articles fallback (unit), and their lists in the built site."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from conftest import LANGS
+from helpcenter import popular, related
+from helpcenter.related import Doc
+
+# A corpus a reader can rank by eye: billing articles vs. portal articles.
+CORPUS = [
+    Doc(1, "billing", ["invoice"], "Edit the invoice footer", "Footer lines printed on every invoice PDF",
+        "The invoice footer has five lines of text printed at the bottom of each invoice."),
+    Doc(2, "billing", ["invoice", "email"], "Send invoices by email", "Email each invoice to the customer",
+        "ProAbono can email every invoice as a PDF attachment to your customers."),
+    Doc(3, "billing", [], "Refund a paid invoice", "Give money back on an invoice",
+        "Refunding an invoice creates a credit note for the invoice amount."),
+    Doc(4, "portal", ["portal"], "Customer portal buttons", "Change the buttons of the customer portal",
+        "The customer portal shows buttons to change the payment method and the plan."),
+    Doc(5, "portal", ["portal", "css"], "Customer portal CSS", "Style the customer portal with CSS",
+        "Edit the CSS of the customer portal and hosted pages; one stylesheet per language."),
+    Doc(6, "portal", [], "Hosted pages languages", "Translate hosted pages",
+        "Hosted pages and the customer portal can be translated in every language.", related=[5, 99, 6]),
+]
+
+
+def test_same_category_with_shared_tag_comes_first_then_same_category_then_text():
+    ranking = related.rank(CORPUS, count=5)
+    # 2 shares the 'invoice' tag and the category; 3 only the category (and the word invoice)
+    assert ranking[1][:2] == [2, 3]
+    # 5 shares 'portal' with 4 and its category; 6 is in the category without tag
+    assert ranking[4][:2] == [5, 6]
+    # other categories come last
+    assert set(ranking[1][2:]) == {4, 5, 6}
+
+
+def test_explicit_related_first_in_order_without_unknown_or_self():
+    ranking = related.rank(CORPUS, count=3)
+    assert ranking[6][0] == 5
+    assert 99 not in ranking[6] and 6 not in ranking[6]
+    assert ranking[6][1] == 4            # same category, then best text match
+    assert len(ranking[6]) == 3
+
+
+def test_never_lists_itself_and_is_deterministic():
+    a = related.rank(CORPUS, count=6)
+    b = related.rank(list(reversed(CORPUS)), count=6)
+    assert a == b
+    for doc_id, ids in a.items():
+        assert doc_id not in ids
+        assert len(ids) == len(set(ids)) == 5
+
+
+def test_text_similarity_decides_across_categories():
+    docs = [Doc(1, "a", [], "Webhook events", "", "webhook event payment method changed"),
+            Doc(2, "b", [], "Payment method webhook", "", "webhook payment method"),
+            Doc(3, "c", [], "Logo upload", "", "upload a logo image")]
+    assert related.rank(docs, count=2)[1] == [2, 3]
+
+
+def test_accents_and_plurals_are_folded():
+    assert related.tokens("Paramètres des paiements") == ["parametre", "paiement"]
+
+
+@dataclass
+class A:
+    id: int
+    title: str
+    weight: int | None = None
+
+
+ARTICLES = [A(1, "Zebra", 10), A(2, "Apple", None), A(3, "Mango", 50), A(4, "Banana", None)]
+
+
+def test_popular_by_weight_then_title_without_stats():
+    assert [a.id for a in popular.rank(ARTICLES, "fr", None, 4)] == [3, 1, 2, 4]
+
+
+def test_popular_from_statistics_file(tmp_path):
+    f = tmp_path / "stats.json"
+    f.write_text(json.dumps({"version": 1, "articles": {
+        "4": {"fr": {"views": 100, "yes": 2, "no": 0}, "en": {"views": 1}},
+        "2": {"fr": {"views": 30, "yes": 0, "no": 9}}}}))
+    stats, warning = popular.load_stats(f)
+    assert warning is None
+    assert [a.id for a in popular.rank(ARTICLES, "fr", stats, 3)] == [4, 2, 3]
+    assert [a.id for a in popular.rank(ARTICLES, "en", stats, 2)] == [4, 3]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"version": 2, "articles": {}}',
+                                     '{"version": 1, "articles": {"x": {}}}',
+                                     '{"version": 1, "articles": {"1": {"fr": {"views": -3}}}}'])
+def test_malformed_statistics_file_warns_and_falls_back(tmp_path, content):
+    f = tmp_path / "stats.json"
+    f.write_text(content)
+    stats, warning = popular.load_stats(f)
+    assert stats is None
+    assert str(f) in warning and "weight" in warning
+    assert [a.id for a in popular.rank(ARTICLES, "fr", stats, 2)] == [3, 1]
+
+
+def test_missing_statistics_file_is_silent(tmp_path):
+    assert popular.load_stats(tmp_path / "nope.json") == (None, None)
+
+
+def _synthetic(n: int, seed: int = 1) -> list[Doc]:
+    import random
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(3000)] + ["invoice", "customer", "payment"] * 200
+    return [Doc(i, f"c{i % 10}", [f"t{i % 37}"], " ".join(rng.choices(words, k=6)), "",
+                " ".join(rng.choices(words, k=120))) for i in range(1, n + 1)]
+
+
+def test_work_per_article_does_not_grow_with_the_corpus():
+    """Candidates come from capped postings, so pairs scored per article stay bounded (not O(n))."""
+    per_article = []
+    for n in (300, 2400):
+        stats: dict = {}
+        ranking = related.rank(_synthetic(n), count=6, stats=stats)
+        assert all(len(v) == 6 for v in ranking.values())
+        per_article.append(stats["scored"] / n)
+    bound = related.TOP_TERMS * related.POSTING_CAP + related.TAG_CAP + 7
+    assert all(x <= bound for x in per_article)
+    assert bound < 2400 / 2                             # a constant, far below comparing every pair
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_article_lists_related_articles_of_its_language(site, lang):
+    pages = [p for p in site.html_pages() if site.lang_of(p) == lang and site.soup(p).select_one("form[data-kb-feedback]")]
+    assert len(pages) == 20
+    heading = {"fr": "Articles liés", "en": "Related articles"}[lang]
+    for page in pages:
+        box = site.soup(page).select_one(".kb-related")
+        assert box.select_one("h2").get_text(strip=True) == heading
+        links = box.select("a")
+        assert 1 <= len(links) <= 6
+        targets = [site.resolve(page, a["href"]) for a in links]
+        assert len(set(targets)) == len(targets)
+        for target in targets:
+            assert target.is_file(), f"{page}: {target}"
+            assert target != page.resolve(), f"{page} lists itself"
+            assert site.lang_of(target) == lang
+
+
+def test_seed_article_related_are_the_editors_choice_in_order(site):
+    page = site.page_file("settings/delete-payment-method-portal/")
+    ids = [int(li["data-kb-id"]) for li in site.soup(page).select(".kb-related li")]
+    assert ids == [20, 12, 14, 15, 19, 16]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_article_sidebar_shows_popular_articles(site, lang):
+    page = site.page_file(("" if lang == "fr" else "en/") + "settings/segment-logo/")
+    box = site.soup(page).select_one(".md-sidebar--secondary .kb-popular")
+    assert box is not None
+    links = box.select("a")
+    assert len(links) == 5
+    assert all(site.resolve(page, a["href"]).is_file() for a in links)
+    # weights seeded from view counts: the most viewed article comes first
+    first = site.resolve(page, links[0]["href"])
+    assert first.parent.name == ("invoice-footer" if lang == "fr" else "url-redirections")
