@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import export, popular, related, strings  # noqa: E402
+from helpcenter import export, popular, related, searchindex, strings  # noqa: E402
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -110,7 +110,8 @@ def on_page_context(context, page, config, nav):
     language = catalogue[lang]
     t = strings.strings(lang)
     rel = _rel_path(page, lang)
-    kb = {"lang": lang, "t": t, "kind": "other"}
+    kb = {"lang": lang, "t": t, "kind": "other",
+          "root": "" if lang == catalogue.default else f"{lang}/"}   # language root, for search
     article = language.articles.get(rel)
     category = language.categories.get(str(PurePosixPath(rel).parent)) if page.file.name == "index" else None
     limits = STATE["kb"]
@@ -176,4 +177,6 @@ def on_post_build(config):
     if _i18n(config).building:
         return
     catalogue: Catalogue = STATE["catalogue"]
-    export.write_catalogue(catalogue, Path(config.site_dir) / export.CATALOGUE_FILE)
+    site_dir = Path(config.site_dir)
+    export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
+    searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default)
