@@ -1,0 +1,21 @@
+"""Feedback collector: a small self-hosted service that stores "Was this helpful?" votes and page views.
+
+It accepts votes only for the articles listed in the build's ``site/kb-catalogue.json``, stores them in
+SQLite (default, WAL) or PostgreSQL, serves a summary, prints a report of the least helpful articles and
+exports the statistics file that the build reads to rank popular articles (``helpcenter.popular``).
+
+    PYTHONPATH=scripts python -m feedback serve --catalogue site/kb-catalogue.json
+    PYTHONPATH=scripts python -m feedback report
+    PYTHONPATH=scripts python -m feedback export --out data/stats.json
+
+Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``storage`` (one
+small interface, SQLite and PostgreSQL), ``app`` (the ASGI service), ``stats`` (report and export),
+``cli`` (command line).
+"""
+
+DEFAULT_DB = "data/feedback.sqlite3"
+DEFAULT_CATALOGUE = "site/kb-catalogue.json"
+DEFAULT_STATS = "data/stats.json"
+DEFAULT_PORT = 8001
+DEFAULT_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+DEFAULT_RATE_LIMIT = 120  # requests per client address per minute; 0 turns the limit off

@@ -1,0 +1,357 @@
+"""Storage behind one small interface, with two implementations: SQLite (default) and PostgreSQL.
+
+    storage.record(events)          store a batch of Vote/View events atomically (all or nothing)
+    storage.totals(since=None)      {(id, lang): Counts(views, yes, no)}, optionally from a day on
+    storage.comments(limit, article=None)   latest votes that carry a comment, newest first
+    storage.vote_count()            number of stored votes
+    storage.close()
+
+Tables (same in both): ``votes`` keeps one row per vote (value, optional comment, time; no client
+address, nothing else about the reader); ``daily`` keeps per article, language and UTC day the counts of
+views, yes and no, updated in the same transaction as ``votes``. Several service instances can share one
+PostgreSQL database (or one SQLite file on one machine). All SQL is parameterised.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Protocol, Sequence, Union
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Vote:
+    article_id: int
+    lang: str
+    value: str                 # "yes" | "no"
+    comment: str | None = None
+    created: datetime | None = None   # UTC; now when None
+
+
+@dataclass(frozen=True)
+class View:
+    article_id: int
+    lang: str
+    day: date | None = None    # UTC day; today when None
+
+
+Event = Union[Vote, View]
+
+
+@dataclass(frozen=True)
+class Counts:
+    views: int = 0
+    yes: int = 0
+    no: int = 0
+
+    @property
+    def votes(self) -> int:
+        return self.yes + self.no
+
+    @property
+    def helpful_ratio(self) -> float | None:
+        """yes / (yes + no), or None without votes."""
+        return self.yes / self.votes if self.votes else None
+
+
+@dataclass(frozen=True)
+class Comment:
+    article_id: int
+    lang: str
+    value: str
+    comment: str
+    created: datetime
+
+
+class StorageError(Exception):
+    """The database could not be reached or refused a write; nothing of the batch was stored."""
+
+
+class Storage(Protocol):
+    def record(self, events: Sequence[Event]) -> None: ...
+    def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]: ...
+    def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]: ...
+    def vote_count(self) -> int: ...
+    def close(self) -> None: ...
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _rows(events: Sequence[Event]):
+    """(vote rows, daily rows sorted by key): the batch, ready to insert."""
+    votes = []
+    daily: Counter = Counter()
+    for e in events:
+        if isinstance(e, Vote):
+            if e.value not in ("yes", "no"):
+                raise ValueError(f"a vote is 'yes' or 'no', not {e.value!r}")
+            created = e.created or _now()
+            votes.append((e.article_id, e.lang, e.value, e.comment, created))
+            daily[(e.article_id, e.lang, created.astimezone(timezone.utc).date(), e.value)] += 1
+        elif isinstance(e, View):
+            daily[(e.article_id, e.lang, e.day or _now().date(), "views")] += 1
+        else:
+            raise TypeError(f"not a storage event: {e!r}")
+    per_day: dict[tuple, list[int]] = {}
+    for (art, lang, day, kind), n in daily.items():
+        c = per_day.setdefault((art, lang, day), [0, 0, 0])
+        c[("views", "yes", "no").index(kind)] += n
+    # A fixed order of keys: concurrent writers (PostgreSQL) lock rows in the same order, no deadlock.
+    return votes, [(*k, *v) for k, v in sorted(per_day.items())]
+
+
+# ---------------------------------------------------------------------------------------------- SQLite
+
+SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS votes (
+    seq        INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL CHECK (article_id >= 1),
+    lang       TEXT    NOT NULL,
+    value      TEXT    NOT NULL CHECK (value IN ('yes', 'no')),
+    comment    TEXT    CHECK (comment IS NULL OR length(comment) <= 500),
+    created    TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS daily (
+    article_id INTEGER NOT NULL,
+    lang       TEXT    NOT NULL,
+    day        TEXT    NOT NULL,
+    views      INTEGER NOT NULL DEFAULT 0,
+    yes        INTEGER NOT NULL DEFAULT 0,
+    no         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, lang, day)
+);
+"""
+
+DAILY_UPSERT = """
+INSERT INTO daily (article_id, lang, day, views, yes, no) VALUES ({p}, {p}, {p}, {p}, {p}, {p})
+ON CONFLICT (article_id, lang, day) DO UPDATE SET
+    views = daily.views + excluded.views, yes = daily.yes + excluded.yes, no = daily.no + excluded.no
+"""
+
+
+class SQLiteStorage:
+    """One SQLite file in WAL mode, synchronous=FULL: a committed batch survives a crash of the process
+    and of the machine. Safe to share between threads (one lock) and between processes (WAL, busy
+    timeout)."""
+
+    def __init__(self, path: str | Path, timeout: float = 10.0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
+                                         check_same_thread=False)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            with self._lock:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for stmt in SQLITE_SCHEMA.split(";"):
+                        if stmt.strip():
+                            self._conn.execute(stmt)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: cannot open the SQLite database ({exc})") from None
+
+    def describe(self) -> str:
+        return f"sqlite:{self.path}"
+
+    def record(self, events: Sequence[Event]) -> None:
+        votes, daily = _rows(events)
+        if not votes and not daily:
+            return
+        vote_rows = [(a, l, v, c, t.astimezone(timezone.utc).isoformat()) for a, l, v, c, t in votes]
+        day_rows = [(a, l, d.isoformat(), *n) for a, l, d, *n in daily]
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.executemany(
+                        "INSERT INTO votes (article_id, lang, value, comment, created) VALUES (?, ?, ?, ?, ?)",
+                        vote_rows)
+                    self._conn.executemany(DAILY_UPSERT.format(p="?"), day_rows)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StorageError(f"SQLite write failed: {exc}") from None
+
+    def _query(self, sql: str, params=()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise StorageError(f"SQLite read failed: {exc}") from None
+
+    def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]:
+        sql = "SELECT article_id, lang, SUM(views), SUM(yes), SUM(no) FROM daily"
+        params: tuple = ()
+        if since is not None:
+            sql += " WHERE day >= ?"
+            params = (since.isoformat(),)
+        rows = self._query(sql + " GROUP BY article_id, lang", params)
+        return {(a, l): Counts(int(v), int(y), int(n)) for a, l, v, y, n in rows}
+
+    def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
+        sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"
+        params: list = []
+        if article is not None:
+            sql += " AND article_id = ? AND lang = ?"
+            params += list(article)
+        rows = self._query(sql + " ORDER BY seq DESC LIMIT ?", (*params, int(limit)))
+        return [Comment(a, l, v, c, datetime.fromisoformat(t)) for a, l, v, c, t in rows]
+
+    def vote_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM votes")[0][0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+# ------------------------------------------------------------------------------------------ PostgreSQL
+
+PG_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS votes (
+        seq        BIGSERIAL PRIMARY KEY,
+        article_id INTEGER NOT NULL CHECK (article_id >= 1),
+        lang       TEXT    NOT NULL,
+        value      TEXT    NOT NULL CHECK (value IN ('yes', 'no')),
+        comment    TEXT    CHECK (comment IS NULL OR char_length(comment) <= 500),
+        created    TIMESTAMPTZ NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS daily (
+        article_id INTEGER NOT NULL,
+        lang       TEXT    NOT NULL,
+        day        DATE    NOT NULL,
+        views      BIGINT  NOT NULL DEFAULT 0,
+        yes        BIGINT  NOT NULL DEFAULT 0,
+        no         BIGINT  NOT NULL DEFAULT 0,
+        PRIMARY KEY (article_id, lang, day)
+    )""",
+]
+PG_SCHEMA_LOCK = 0x6B62_6664  # advisory lock: instances starting together create the tables once
+
+
+def redact_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = parts.username or ""
+    return parts._replace(netloc=f"{user}:***@{netloc[-1]}").geturl()
+
+
+class PostgresStorage:
+    """PostgreSQL through psycopg 3. One connection, reopened after a failure; a failed batch raises
+    ``StorageError`` and stores nothing (the transaction is rolled back)."""
+
+    def __init__(self, url: str, connect_timeout: int = 10):
+        import psycopg  # imported here: SQLite users do not need it
+
+        self._psycopg = psycopg
+        self.url = url
+        self.connect_timeout = connect_timeout
+        self._lock = threading.Lock()
+        self._conn = None
+        with self._lock:
+            self._run(self._create_schema)
+
+    def describe(self) -> str:
+        return redact_url(self.url)
+
+    def _connection(self):
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = self._psycopg.connect(self.url, connect_timeout=self.connect_timeout,
+                                               application_name="kb-feedback")
+        return self._conn
+
+    def _run(self, fn):
+        """Run fn(connection) in one transaction; map database errors to StorageError."""
+        try:
+            conn = self._connection()
+            with conn.transaction():
+                return fn(conn)
+        except self._psycopg.Error as exc:
+            if self._conn is not None and (self._conn.broken or self._conn.closed):
+                self._conn.close()
+                self._conn = None
+            raise StorageError(f"PostgreSQL ({self.describe()}): {str(exc).strip()}") from None
+
+    @staticmethod
+    def _create_schema(conn) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (PG_SCHEMA_LOCK,))
+        for stmt in PG_SCHEMA:
+            conn.execute(stmt)
+
+    def record(self, events: Sequence[Event]) -> None:
+        votes, daily = _rows(events)
+        if not votes and not daily:
+            return
+
+        def write(conn):
+            with conn.cursor() as cur:
+                if votes:
+                    cur.executemany(
+                        "INSERT INTO votes (article_id, lang, value, comment, created) "
+                        "VALUES (%s, %s, %s, %s, %s)", votes)
+                cur.executemany(DAILY_UPSERT.format(p="%s"), daily)
+
+        with self._lock:
+            self._run(write)
+
+    def _query(self, sql: str, params=()) -> list[tuple]:
+        with self._lock:
+            return self._run(lambda conn: conn.execute(sql, params).fetchall())
+
+    def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]:
+        sql = "SELECT article_id, lang, SUM(views), SUM(yes), SUM(no) FROM daily"
+        params: tuple = ()
+        if since is not None:
+            sql += " WHERE day >= %s"
+            params = (since,)
+        rows = self._query(sql + " GROUP BY article_id, lang", params)
+        return {(a, l): Counts(int(v), int(y), int(n)) for a, l, v, y, n in rows}
+
+    def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
+        sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"
+        params: list = []
+        if article is not None:
+            sql += " AND article_id = %s AND lang = %s"
+            params += list(article)
+        rows = self._query(sql + " ORDER BY seq DESC LIMIT %s", (*params, int(limit)))
+        return [Comment(a, l, v, c, t) for a, l, v, c, t in rows]
+
+    def vote_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM votes")[0][0])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def open_storage(db: str | Path | None = None, database_url: str | None = None) -> Storage:
+    """PostgreSQL when a ``postgresql://`` URL is given, else the SQLite file ``db``."""
+    if database_url:
+        if urlsplit(database_url).scheme not in ("postgresql", "postgres"):
+            raise StorageError("--database-url must start with postgresql:// (for SQLite, use --db PATH)")
+        return PostgresStorage(database_url)
+    from . import DEFAULT_DB
+    return SQLiteStorage(db or DEFAULT_DB)

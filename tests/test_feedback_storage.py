@@ -1,0 +1,186 @@
+"""One storage test suite, run against SQLite and against a real PostgreSQL server."""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from feedback.storage import (Counts, PostgresStorage, SQLiteStorage, StorageError, View, Vote, open_storage,
+                              redact_url)
+from feedback_support import postgres
+
+T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """A function opening a new Storage on the same database (several instances can share one)."""
+    if request.param == "sqlite":
+        path = tmp_path / "feedback.sqlite3"
+        target = {"db": path}
+    else:
+        target = {"database_url": postgres().new_database()}
+    opened = []
+
+    def open_():
+        s = open_storage(**target)
+        opened.append(s)
+        return s
+
+    open_.kind = request.param
+    yield open_
+    for s in opened:
+        s.close()
+
+
+def test_a_new_database_is_empty(backend):
+    s = backend()
+    assert s.totals() == {}
+    assert s.comments() == []
+    assert s.vote_count() == 0
+
+
+def test_votes_and_views_are_counted_per_article_and_language(backend):
+    s = backend()
+    s.record([Vote(1, "fr", "yes"), Vote(1, "fr", "no"), Vote(1, "fr", "yes"), Vote(1, "en", "no"),
+              View(1, "fr"), View(1, "fr"), View(2, "en")])
+    s.record([Vote(2, "en", "yes"), View(1, "fr")])
+    assert s.totals() == {(1, "fr"): Counts(views=3, yes=2, no=1), (1, "en"): Counts(0, 0, 1),
+                          (2, "en"): Counts(views=1, yes=1, no=0)}
+    assert s.totals()[(1, "fr")].helpful_ratio == pytest.approx(2 / 3)
+    assert Counts(views=5).helpful_ratio is None
+    assert s.vote_count() == 5
+
+
+def test_comments_are_stored_verbatim_newest_first(backend):
+    s = backend()
+    tricky = "'); DROP TABLE votes; -- <script>alert(1)</script> « é » 😀 \\ %s ?"
+    s.record([Vote(1, "fr", "no", "premier", T0), Vote(1, "fr", "yes", None, T0),
+              Vote(2, "en", "no", tricky, T0 + timedelta(seconds=1)),
+              Vote(1, "fr", "no", "x" * 500, T0 + timedelta(seconds=2))])
+    got = s.comments()
+    assert [c.comment for c in got] == ["x" * 500, tricky, "premier"]
+    assert got[1].article_id == 2 and got[1].lang == "en" and got[1].value == "no"
+    assert got[1].created == T0 + timedelta(seconds=1)
+    assert [c.comment for c in s.comments(limit=1)] == ["x" * 500]
+    assert [c.comment for c in s.comments(article=(1, "fr"))] == ["x" * 500, "premier"]
+    assert s.comments(article=(1, "en")) == []
+    assert s.vote_count() == 4                     # the SQL-looking comment was data, not SQL
+
+
+def test_counts_by_day_and_since(backend):
+    s = backend()
+    old, recent = T0 - timedelta(days=40), T0
+    s.record([Vote(1, "fr", "yes", None, old), View(1, "fr", old.date()), View(1, "fr", old.date()),
+              Vote(1, "fr", "no", None, recent), View(1, "fr", recent.date())])
+    assert s.totals()[(1, "fr")] == Counts(views=3, yes=1, no=1)
+    assert s.totals(since=recent.date())[(1, "fr")] == Counts(views=1, yes=0, no=1)
+    assert s.totals(since=recent.date() + timedelta(days=1)) == {}
+
+
+def test_a_batch_is_all_or_nothing(backend):
+    s = backend()
+    s.record([Vote(1, "fr", "yes")])
+    with pytest.raises(StorageError):
+        # the database's own checks refuse the last event: nothing of the batch may remain
+        s.record([Vote(2, "fr", "yes", "ok"), View(2, "fr"), Vote(3, "fr", "no", "y" * 501)])
+    with pytest.raises(ValueError):
+        s.record([Vote(2, "fr", "yes"), Vote(3, "fr", "maybe")])
+    assert s.totals() == {(1, "fr"): Counts(0, 1, 0)}
+    assert s.vote_count() == 1
+    s.record([Vote(2, "fr", "no")])                # still usable afterwards
+    assert s.vote_count() == 2
+
+
+def test_empty_batch_and_wrong_events(backend):
+    s = backend()
+    s.record([])
+    with pytest.raises(TypeError):
+        s.record([("not", "an event")])
+    assert s.vote_count() == 0
+
+
+def test_data_survives_reopening_and_schema_creation_is_idempotent(backend):
+    s = backend()
+    s.record([Vote(1, "en", "yes", "kept"), View(1, "en")])
+    s.close()
+    again = backend()
+    assert again.totals() == {(1, "en"): Counts(1, 1, 0)}
+    assert [c.comment for c in again.comments()] == ["kept"]
+
+
+def test_two_instances_writing_concurrently_lose_nothing(backend):
+    """Several collector instances share one database: every committed batch is counted once."""
+    stores = [backend(), backend()]
+    errors = []
+
+    def writer(store, n):
+        try:
+            for i in range(50):
+                store.record([Vote(1 + i % 3, "fr" if i % 2 else "en", "yes" if (i + n) % 3 else "no"),
+                              View(1 + i % 3, "fr"), Vote(9, "fr", "no")])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(stores[n % 2], n)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    totals = stores[0].totals()
+    assert sum(c.votes for c in totals.values()) == 4 * 50 * 2
+    assert sum(c.views for c in totals.values()) == 4 * 50
+    assert totals[(9, "fr")] == Counts(0, 0, 200)
+    assert stores[1].vote_count() == 400
+
+
+def test_sqlite_uses_wal_and_full_sync(tmp_path):
+    s = SQLiteStorage(tmp_path / "sub" / "dir" / "f.sqlite3")   # parent folders are created
+    assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert s._conn.execute("PRAGMA synchronous").fetchone()[0] == 2   # FULL
+    s.close()
+
+
+def test_sqlite_unusable_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "not-a-db.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StorageError, match="not-a-db.sqlite3"):
+        SQLiteStorage(bad)
+
+
+def test_postgres_unreachable_is_a_storage_error_without_the_password():
+    with pytest.raises(StorageError) as err:
+        PostgresStorage(f"postgresql://kb:s3cret@127.0.0.1:{_closed_port()}/kb", connect_timeout=2)
+    assert "s3cret" not in str(err.value) and "kb:***@127.0.0.1" in str(err.value)
+
+
+def test_postgres_reconnects_after_losing_its_connection():
+    url = postgres().new_database()
+    s = PostgresStorage(url)
+    s.record([Vote(1, "fr", "yes")])
+    import psycopg
+    with psycopg.connect(postgres().admin_url, autocommit=True) as admin:   # kill the service's connection
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE application_name = 'kb-feedback' AND datname = %s", (url.rsplit("/", 1)[1],))
+    with pytest.raises(StorageError):
+        s.record([Vote(1, "fr", "no")])             # the batch in flight fails, and is not stored
+    s.record([Vote(1, "fr", "no")])                 # the next one reconnects
+    assert s.totals() == {(1, "fr"): Counts(0, 1, 1)}
+    s.close()
+
+
+def test_open_storage_choices(tmp_path):
+    s = open_storage(db=tmp_path / "x.sqlite3")
+    assert isinstance(s, SQLiteStorage)
+    s.close()
+    with pytest.raises(StorageError, match="postgresql://"):
+        open_storage(database_url="mysql://x@y/z")
+    assert redact_url("postgresql://u:pw@h:5432/d") == "postgresql://u:***@h:5432/d"
+    assert redact_url("postgresql://u@h/d") == "postgresql://u@h/d"
+
+
+def _closed_port() -> int:
+    from feedback_support import free_port
+    return free_port()
