@@ -1,0 +1,360 @@
+"""The ASGI service (Starlette, served by uvicorn).
+
+    POST /api/feedback          {"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?} -> 201
+    POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
+    GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
+                                helpful_ratio, views
+    GET  /api/health            -> {"ok": true, "articles": N, "storage": "..."}
+
+Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
+nothing. No cookies are set; the client address is used only in memory, for the rate limit.
+
+Writes go through ``Batcher``: concurrent requests are written together in one transaction by one
+storage thread (group commit), and each request is answered 201 only once its transaction is committed.
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timezone
+from typing import Iterable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT
+from .catalogue import Catalogue, CatalogueFile
+from .storage import Event, Storage, StorageError
+from .validation import MAX_BODY, Invalid, check_content_type, parse_json, validate_view, validate_vote
+
+log = logging.getLogger("feedback")
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"cache-control", b"no-store"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"referrer-policy", b"no-referrer"),
+]
+CORS_METHODS = "GET, POST"
+CORS_HEADERS = {"content-type"}
+
+
+def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status,
+                    media_type="application/json", headers=headers)
+
+
+# ------------------------------------------------------------------------------------------ rate limit
+
+class RateLimiter:
+    """Token bucket per client: ``per_minute`` requests, refilled continuously. 0 turns it off.
+
+    Keys live only in memory (an IPv6 client is keyed by its /64, which it usually owns whole).
+    """
+
+    def __init__(self, per_minute: int, max_clients: int = 100_000):
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.max_clients = max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    @staticmethod
+    def key(client) -> str:
+        host = client[0] if client else ""
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            return host
+        if ip.version == 6:
+            if ip.ipv4_mapped is not None:
+                return str(ip.ipv4_mapped)
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return str(ip)
+
+    def check_client(self, client) -> float:
+        """``check`` for an ASGI ``scope["client"]``."""
+        return self.check(self.key(client)) if self.capacity > 0 else 0.0
+
+    def check(self, key: str, now: float | None = None) -> float:
+        """0 when the request may proceed, else the number of seconds to wait."""
+        if self.capacity <= 0:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > self.max_clients:
+                self._prune(now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1 - tokens) / self.rate
+
+    def _prune(self, now: float) -> None:
+        full_after = self.capacity / self.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+        if len(self._buckets) > self.max_clients:     # still too many: forget the oldest half
+            keep = sorted(self._buckets.items(), key=lambda kv: kv[1][1])[len(self._buckets) // 2:]
+            self._buckets = dict(keep)
+
+
+# -------------------------------------------------------------------------------------- group commit
+
+class Batcher:
+    """Writes events in batches from one storage thread; ``submit`` returns once the batch is committed."""
+
+    def __init__(self, storage: Storage, max_batch: int = 500):
+        self.storage = storage
+        self.max_batch = max_batch
+        self._pending: list[tuple[Event, asyncio.Future]] = []
+        self._wakeup: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback-storage")
+        self._closing = False
+
+    def start(self) -> None:
+        self._wakeup = asyncio.Event()
+        self._task = asyncio.create_task(self._run())
+
+    async def submit(self, event: Event) -> None:
+        if self._closing or self._task is None:
+            raise StorageError("the service is shutting down")
+        fut = asyncio.get_running_loop().create_future()
+        self._pending.append((event, fut))
+        self._wakeup.set()
+        await fut
+
+    async def read(self, fn, *args):
+        """Run a storage read in the storage thread (serialised with writes)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+                try:
+                    await loop.run_in_executor(self._executor, self.storage.record, [e for e, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - every waiting request must get an answer
+                    if not isinstance(exc, StorageError):
+                        log.exception("storage failure")
+                    else:
+                        log.error("%s", exc)
+                    error = exc if isinstance(exc, StorageError) else StorageError(str(exc))
+                    for _, fut in batch:
+                        if not fut.done():
+                            fut.set_exception(error)
+                else:
+                    for _, fut in batch:
+                        if not fut.done():
+                            fut.set_result(None)
+            if self._closing:
+                return
+
+    async def close(self) -> None:
+        """Write what is pending, then stop."""
+        self._closing = True
+        if self._task is not None:
+            self._wakeup.set()
+            await self._task
+        self._executor.shutdown(wait=True)
+
+
+# ----------------------------------------------------------------------------------- CORS and guard
+
+def normalise_origin(origin: str) -> str:
+    return origin.strip().rstrip("/").lower()
+
+
+class Guard:
+    """Pure ASGI middleware: CORS for the configured origins only, refusal of other origins, the per-
+    client rate limit, and security headers on every response."""
+
+    def __init__(self, app, origins: Iterable[str], limiter: RateLimiter):
+        self.app = app
+        self.origins = {normalise_origin(o) for o in origins}
+        self.limiter = limiter
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        origin = req_method = req_headers = None
+        for name, value in scope["headers"]:
+            if name == b"origin":
+                origin = value.decode("latin-1")
+            elif name == b"access-control-request-method":
+                req_method = value.decode("latin-1")
+            elif name == b"access-control-request-headers":
+                req_headers = value.decode("latin-1")
+        allowed = origin is not None and normalise_origin(origin) in self.origins
+        extra = list(SECURITY_HEADERS) + [(b"vary", b"Origin")]
+        if allowed:
+            extra.append((b"access-control-allow-origin", origin.encode("latin-1")))
+
+        async def reply(response: Response):
+            response.raw_headers.extend(extra)
+            await response(scope, receive, send)
+
+        if scope["method"] == "OPTIONS" and origin is not None:
+            if not allowed:
+                return await reply(json_response(
+                    {"error": "origin not allowed (the service accepts the origins given with --origin)"}, 403))
+            if req_method not in ("GET", "POST"):
+                return await reply(json_response({"error": "only GET and POST are allowed"}, 403))
+            asked = {h.strip().lower() for h in (req_headers or "").split(",") if h.strip()}
+            if not asked <= CORS_HEADERS:
+                return await reply(json_response({"error": "only the Content-Type request header is allowed"}, 403))
+            response = Response(status_code=204, headers={
+                "access-control-allow-methods": CORS_METHODS,
+                "access-control-allow-headers": "Content-Type",
+                "access-control-max-age": "600",
+            })
+            return await reply(response)
+        if origin is not None and not allowed:
+            return await reply(json_response(
+                {"error": "origin not allowed (the service accepts the origins given with --origin)"}, 403))
+        if scope["path"] != "/api/health":
+            wait = self.limiter.check_client(scope.get("client"))
+            if wait:
+                return await reply(json_response(
+                    {"error": "too many requests from this client; try again later"}, 429,
+                    {"retry-after": str(max(1, math.ceil(wait)))}))
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# ---------------------------------------------------------------------------------------- the app
+
+class _Fixed:
+    def __init__(self, catalogue: Catalogue):
+        self._catalogue = catalogue
+
+    def current(self) -> Catalogue:
+        return self._catalogue
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refusing (413) more than MAX_BODY bytes without reading further."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            raise Invalid(400, "invalid Content-Length")
+        if int(length) > MAX_BODY:
+            raise Invalid(413, f"body too large: at most {MAX_BODY} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise Invalid(413, f"body too large: at most {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
+               origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
+               max_batch: int = 500) -> Guard:
+    """The service as an ASGI app. The caller opens and closes ``storage``."""
+    articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
+    batcher = Batcher(storage, max_batch)
+
+    async def receive_event(request: Request, validate) -> Response:
+        try:
+            check_content_type(request.headers.get("content-type"))
+            data = parse_json(await read_body(request))
+            event = validate(data, articles.current())
+            await batcher.submit(event)
+        except Invalid as exc:
+            return json_response(exc.body(), exc.status)
+        return json_response({"ok": True}, 201)
+
+    async def post_feedback(request: Request) -> Response:
+        return await receive_event(request, validate_vote)
+
+    async def post_view(request: Request) -> Response:
+        return await receive_event(request, validate_view)
+
+    async def summary(request: Request) -> Response:
+        cat = articles.current()
+        params = request.query_params
+        unknown = sorted(set(params) - {"lang", "since"})
+        if unknown:
+            return json_response({"error": f"unknown query parameter(s): {', '.join(u[:40] for u in unknown)}"}, 422)
+        lang = params.get("lang")
+        if lang is not None and lang not in cat.languages:
+            return json_response({"error": f"lang: unknown language; expected one of {', '.join(cat.languages)}"}, 422)
+        since = None
+        if params.get("since") is not None:
+            try:
+                since = date.fromisoformat(params["since"])
+            except ValueError:
+                return json_response({"error": "since: expected a date YYYY-MM-DD"}, 422)
+        totals = await batcher.read(storage.totals, since)
+        order = {code: n for n, code in enumerate(cat.languages)}
+        keys = set(totals) | set(cat.articles)
+        rows = []
+        for art_id, code in sorted(keys, key=lambda k: (k[0], order.get(k[1], len(order)), k[1])):
+            if lang is not None and code != lang:
+                continue
+            c = totals.get((art_id, code))
+            art = cat.get(art_id, code)
+            ratio = c.helpful_ratio if c else None
+            rows.append({"id": art_id, "lang": code, "title": art.title if art else None,
+                         "url": art.url if art else None,
+                         "yes": c.yes if c else 0, "no": c.no if c else 0,
+                         "helpful_ratio": round(ratio, 4) if ratio is not None else None,
+                         "views": c.views if c else 0})
+        return json_response({"generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                              "since": since.isoformat() if since else None, "articles": rows})
+
+    async def health(request: Request) -> Response:
+        return json_response({"ok": True, "articles": len(articles.current()), "storage": storage.describe()
+                              if hasattr(storage, "describe") else type(storage).__name__})
+
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        messages = {404: "not found", 405: "method not allowed"}
+        return json_response({"error": messages.get(exc.status_code, exc.detail)}, exc.status_code,
+                             dict(exc.headers or {}))
+
+    async def storage_error(request: Request, exc: StorageError) -> Response:
+        return json_response({"error": "storage unavailable; the vote was not recorded, try again later"}, 503)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return json_response({"error": "internal error"}, 500)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        batcher.start()
+        try:
+            yield
+        finally:
+            await batcher.close()
+
+    app = Starlette(
+        routes=[
+            Route("/api/feedback", post_feedback, methods=["POST"]),
+            Route("/api/view", post_view, methods=["POST"]),
+            Route("/api/feedback/summary", summary, methods=["GET"]),
+            Route("/api/health", health, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: http_error, StorageError: storage_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.batcher = batcher
+    return Guard(app, origins, RateLimiter(rate_limit))

@@ -1,0 +1,179 @@
+"""Validation of request bodies: every field is checked, every problem is named, nothing is guessed.
+
+``parse_body`` turns (Content-Type, raw bytes) into a JSON object; ``validate_vote`` and
+``validate_view`` turn that object into a storage event or raise ``Invalid`` with the HTTP status, a
+one-line message and the list of field problems. Messages never include request values except
+truncated field names, and they are only ever sent as JSON.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import datetime, timezone
+
+from .catalogue import Catalogue
+from .storage import View, Vote
+
+MAX_BODY = 2048        # bytes
+MAX_COMMENT = 500      # characters
+MAX_URL = 500
+MAX_TITLE = 300
+MAX_ID = 2**31 - 1
+
+VOTE_FIELDS = {"id", "lang", "value", "comment", "url", "title"}
+VIEW_FIELDS = {"id", "lang", "url", "title"}
+VALUES = ("yes", "no")
+ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+class Invalid(Exception):
+    """A request that is refused: HTTP status, one-line message, and [{"field", "message"}]."""
+
+    def __init__(self, status: int, message: str, details: list[dict] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details or []
+
+    def body(self) -> dict:
+        out = {"error": self.message}
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+def _short(name: str, limit: int = 40) -> str:
+    name = "".join(c if c.isprintable() else "?" for c in name)
+    return name if len(name) <= limit else name[:limit] + "…"
+
+
+def check_content_type(content_type: str | None) -> None:
+    media, _, params = (content_type or "").partition(";")
+    if media.strip().lower() != "application/json":
+        raise Invalid(415, "Content-Type must be application/json")
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise Invalid(415, "the body must be encoded in UTF-8 (charset=utf-8)")
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {_short(key)!r}")
+        obj[key] = value
+    return obj
+
+
+def parse_json(body: bytes) -> dict:
+    if len(body) > MAX_BODY:
+        raise Invalid(413, f"body too large: at most {MAX_BODY} bytes")
+    if not body.strip():
+        raise Invalid(400, "empty body: expected a JSON object")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid(400, "the body is not valid UTF-8") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise Invalid(400, f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except ValueError as exc:
+        raise Invalid(400, f"the body is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise Invalid(400, "the body is not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise Invalid(422, "expected a JSON object")
+    return data
+
+
+def parse_body(content_type: str | None, body: bytes) -> dict:
+    check_content_type(content_type)
+    return parse_json(body)
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], catalogue: Catalogue,
+                  problems: list[dict]) -> None:
+    def problem(field: str, message: str):
+        problems.append({"field": field, "message": message})
+
+    for field in required:
+        if field not in data:
+            problem(field, "is required")
+    unknown = sorted(k for k in data if k not in allowed)
+    for k in unknown:
+        problem(_short(k), "unknown field")
+
+    art_id, lang = data.get("id"), data.get("lang")
+    id_ok = lang_ok = False
+    if "id" in data:
+        if isinstance(art_id, bool) or not isinstance(art_id, int):
+            problem("id", f"must be a whole number (article id), not {_type_name(art_id)}")
+        elif not 1 <= art_id <= MAX_ID:
+            problem("id", "must be an article id ≥ 1")
+        else:
+            id_ok = True
+    if "lang" in data:
+        if not isinstance(lang, str):
+            problem("lang", f"must be text, one of {', '.join(catalogue.languages)}; not {_type_name(lang)}")
+        elif lang not in catalogue.languages:
+            problem("lang", f"unknown language; expected one of {', '.join(catalogue.languages)}")
+        else:
+            lang_ok = True
+    if id_ok and lang_ok and catalogue.get(art_id, lang) is None:
+        problem("id", f"unknown article: no article {art_id} in language {lang!r}")
+    for field, limit in (("url", MAX_URL), ("title", MAX_TITLE)):
+        if field in data and field in allowed:
+            value = data[field]
+            if not isinstance(value, str):
+                problem(field, f"must be text, not {_type_name(value)}")
+            elif len(value) > limit:
+                problem(field, f"too long: at most {limit} characters (got {len(value)})")
+
+
+def _raise(problems: list[dict]) -> None:
+    if problems:
+        summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        raise Invalid(422, f"invalid request: {summary}", problems)
+
+
+def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None) -> Vote:
+    """{"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?} -> Vote (url/title dropped)."""
+    problems: list[dict] = []
+    _check_common(data, VOTE_FIELDS, ("id", "lang", "value"), catalogue, problems)
+    value = data.get("value")
+    if "value" in data and value not in VALUES:
+        problems.append({"field": "value", "message": 'must be "yes" or "no"'})
+    comment = data.get("comment")
+    if comment is not None:
+        if not isinstance(comment, str):
+            problems.append({"field": "comment", "message": f"must be text, not {_type_name(comment)}"})
+        elif len(comment) > MAX_COMMENT:
+            problems.append({"field": "comment",
+                             "message": f"too long: at most {MAX_COMMENT} characters (got {len(comment)})"})
+        elif any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in comment):
+            problems.append({"field": "comment", "message": "contains control characters"})
+    _raise(problems)
+    comment = comment.strip() if isinstance(comment, str) else ""
+    created = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    return Vote(data["id"], data["lang"], value, comment or None, created)
+
+
+def validate_view(data: dict, catalogue: Catalogue, now: datetime | None = None) -> View:
+    """{"id", "lang", "url"?, "title"?} -> View."""
+    problems: list[dict] = []
+    _check_common(data, VIEW_FIELDS, ("id", "lang"), catalogue, problems)
+    _raise(problems)
+    return View(data["id"], data["lang"], (now or datetime.now(timezone.utc)).date())
