@@ -1,0 +1,152 @@
+"""Command line of the feedback collector (run from the project root with PYTHONPATH=scripts).
+
+    python -m feedback serve  [--host 127.0.0.1] [--port 8001] [--db PATH | --database-url URL]
+                              [--catalogue site/kb-catalogue.json] [--origin URL ...] [--rate-limit N]
+    python -m feedback report [--db PATH | --database-url URL] [--catalogue FILE] [--lang fr] [--limit N]
+    python -m feedback export [--db PATH | --database-url URL] [--out data/stats.json] [--days N]
+
+Every option can also come from the environment: FEEDBACK_HOST, FEEDBACK_PORT, FEEDBACK_DB,
+FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from . import DEFAULT_CATALOGUE, DEFAULT_DB, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_STATS
+from .catalogue import Catalogue, CatalogueError, CatalogueFile
+from .storage import StorageError, open_storage
+
+env = os.environ.get
+
+
+def _add_storage(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--db", metavar="PATH",
+                   help=f"SQLite database file (default: {DEFAULT_DB}; env FEEDBACK_DB)")
+    g.add_argument("--database-url", metavar="URL",
+                   help="PostgreSQL database, postgresql://user:password@host:5432/name "
+                        "(env FEEDBACK_DATABASE_URL); instead of SQLite")
+
+
+def _since(days: int | None) -> date | None:
+    return None if not days else datetime.now(timezone.utc).date() - timedelta(days=days - 1)
+
+
+def _open(args):
+    """--database-url, else --db, else FEEDBACK_DATABASE_URL, else FEEDBACK_DB, else the default file."""
+    url = args.database_url or (None if args.db else env("FEEDBACK_DATABASE_URL"))
+    return open_storage(None if url else (args.db or env("FEEDBACK_DB") or DEFAULT_DB), url)
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s: %(message)s")
+    catalogue = CatalogueFile(args.catalogue)
+    origins = args.origin or [o for o in (env("FEEDBACK_ORIGINS") or "").split(",") if o.strip()] \
+        or list(DEFAULT_ORIGINS)
+    storage = _open(args)
+    try:
+        app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit)
+        print(f"feedback collector: http://{args.host}:{args.port}/api/feedback  storage {storage.describe()}  "
+              f"catalogue {args.catalogue} ({len(catalogue.current())} articles)  origins {', '.join(origins)}  "
+              f"rate limit {args.rate_limit or 'off'}{'/min per client' if args.rate_limit else ''}",
+              file=sys.stderr, flush=True)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                    proxy_headers=bool(args.forwarded_allow_ips),
+                    forwarded_allow_ips=args.forwarded_allow_ips or None,
+                    server_header=False, lifespan="on", timeout_graceful_shutdown=10)
+    finally:
+        storage.close()
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .stats import report
+
+    catalogue = None
+    path = args.catalogue or (DEFAULT_CATALOGUE if Path(DEFAULT_CATALOGUE).is_file() else None)
+    if path:
+        catalogue = Catalogue.load(path)
+    storage = _open(args)
+    try:
+        print(report(storage, catalogue, lang=args.lang, limit=args.limit, min_votes=args.min_votes,
+                     comments=args.comments, since=_since(args.days)))
+    finally:
+        storage.close()
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .stats import export
+
+    storage = _open(args)
+    try:
+        data = export(storage, args.out, _since(args.days))
+    finally:
+        storage.close()
+    n = sum(len(v) for v in data["articles"].values())
+    print(f"wrote {args.out}: {n} article/language entries", file=sys.stderr)
+    return 0
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be ≥ 0")
+    return n
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m feedback", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the service")
+    s.add_argument("--host", default=env("FEEDBACK_HOST", "127.0.0.1"), help="bind address (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=int(env("FEEDBACK_PORT", DEFAULT_PORT)),
+                   help=f"port (default {DEFAULT_PORT})")
+    _add_storage(s)
+    s.add_argument("--catalogue", default=env("FEEDBACK_CATALOGUE", DEFAULT_CATALOGUE),
+                   help=f"the build's article catalogue (default {DEFAULT_CATALOGUE}); re-read when it changes")
+    s.add_argument("--origin", action="append", metavar="URL",
+                   help="site origin allowed to send votes (CORS), repeatable "
+                        f"(default: {', '.join(DEFAULT_ORIGINS)}; env FEEDBACK_ORIGINS, comma-separated)")
+    s.add_argument("--rate-limit", type=_positive, default=int(env("FEEDBACK_RATE_LIMIT", DEFAULT_RATE_LIMIT)),
+                   metavar="N", help=f"requests per client address per minute, 0 = off (default {DEFAULT_RATE_LIMIT})")
+    s.add_argument("--forwarded-allow-ips", default=env("FEEDBACK_FORWARDED_ALLOW_IPS"), metavar="IPS",
+                   help="behind a reverse proxy: its address(es), so that X-Forwarded-For gives the client "
+                        "address for the rate limit")
+    s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    s.set_defaults(func=cmd_serve)
+
+    r = sub.add_parser("report", help="print the least helpful articles first")
+    _add_storage(r)
+    r.add_argument("--catalogue", default=env("FEEDBACK_CATALOGUE"),
+                   help=f"for titles (default {DEFAULT_CATALOGUE} when it exists)")
+    r.add_argument("--lang", help="only this language")
+    r.add_argument("--limit", type=_positive, default=20, help="articles listed (default 20)")
+    r.add_argument("--min-votes", type=_positive, default=1, help="only articles with this many votes (default 1)")
+    r.add_argument("--comments", type=_positive, default=3, help="latest comments shown per article (default 3)")
+    r.add_argument("--days", type=_positive, help="only the last N days")
+    r.set_defaults(func=cmd_report)
+
+    e = sub.add_parser("export", help="write the statistics file the build reads (popular articles)")
+    _add_storage(e)
+    e.add_argument("--out", default=DEFAULT_STATS, help=f"output file (default {DEFAULT_STATS})")
+    e.add_argument("--days", type=_positive, help="only the last N days (default: all)")
+    e.set_defaults(func=cmd_export)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (CatalogueError, StorageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

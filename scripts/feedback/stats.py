@@ -1,0 +1,97 @@
+"""Report (least helpful articles first) and export of the statistics file read by the build.
+
+The export format is the one ``helpcenter.popular.load_stats`` reads::
+
+    {"version": 1, "generated": "<ISO time>", "articles": {"<id>": {"<lang>": {"views": N, "yes": N, "no": N}}}}
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import unicodedata
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .storage import Counts, Storage
+
+
+def stats_data(totals: dict[tuple[int, str], Counts], now: datetime | None = None) -> dict:
+    articles: dict[str, dict[str, dict[str, int]]] = {}
+    for (art_id, lang), c in sorted(totals.items()):
+        articles.setdefault(str(art_id), {})[lang] = {"views": c.views, "yes": c.yes, "no": c.no}
+    generated = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
+    return {"version": 1, "generated": generated, "articles": articles}
+
+
+def export(storage: Storage, out: str | Path, since: date | None = None) -> dict:
+    """Write the statistics file atomically (a reader never sees half a file); return its data."""
+    data = stats_data(storage.totals(since))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return data
+
+
+def safe_text(text: str, limit: int | None = None) -> str:
+    """Text for a terminal: control characters (escape sequences, bidi overrides…) shown as \\uXXXX,
+    new lines as ⏎."""
+    out = []
+    for ch in text:
+        if ch in "\r\n":
+            out.append("⏎ ")
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    s = "".join(out).strip()
+    if limit and len(s) > limit:
+        s = s[:limit - 1] + "…"
+    return s
+
+
+def least_helpful(totals: dict[tuple[int, str], Counts], min_votes: int = 1, lang: str | None = None):
+    """[(key, counts)] with at least ``min_votes`` votes: lowest helpful ratio first, then most "no"."""
+    rows = [(k, c) for k, c in totals.items() if c.votes >= min_votes and (lang is None or k[1] == lang)]
+    return sorted(rows, key=lambda kc: (kc[1].helpful_ratio, -kc[1].no, -kc[1].views, kc[0]))
+
+
+def report(storage: Storage, catalogue: Catalogue | None = None, lang: str | None = None, limit: int = 20,
+           min_votes: int = 1, comments: int = 3, since: date | None = None) -> str:
+    totals = storage.totals(since)
+    rows = least_helpful(totals, min_votes, lang)
+    lines = ["Least helpful articles first (helpful = yes / (yes + no))"
+             + (f", since {since.isoformat()}" if since else "") + ":", ""]
+    if not rows:
+        lines.append("  no article has votes yet" if min_votes <= 1 else f"  no article has {min_votes}+ votes yet")
+    else:
+        lines.append(f"  {'helpful':>7}  {'yes':>5}  {'no':>5}  {'views':>6}  lang  {'id':>4}  title")
+        for (art_id, code), c in rows[:limit]:
+            art = catalogue.get(art_id, code) if catalogue else None
+            title = safe_text(art.title, 70) if art else "(not in the catalogue)"
+            lines.append(f"  {c.helpful_ratio:>7.0%}  {c.yes:>5}  {c.no:>5}  {c.views:>6}  {code:<4}  {art_id:>4}  {title}")
+            if comments:
+                for cm in storage.comments(comments, (art_id, code)):
+                    lines.append(f"  {'':>7}  {cm.created:%Y-%m-%d} {cm.value:>3}: {safe_text(cm.comment, 200)}")
+        if len(rows) > limit:
+            lines.append(f"  … {len(rows) - limit} more (--limit)")
+    voted = {k for k, c in totals.items() if c.votes}
+    known = [k for k in (catalogue.articles if catalogue else []) if lang is None or k[1] == lang]
+    unvoted = [k for k in known if k not in voted]
+    if catalogue is not None:
+        lines += ["", f"{len(unvoted)} of {len(known)} catalogue articles have no votes yet."]
+    votes = sum(c.votes for c in totals.values())
+    views = sum(c.views for c in totals.values())
+    lines.append(f"Total: {votes} votes, {views} views.")
+    return "\n".join(lines)

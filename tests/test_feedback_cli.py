@@ -1,0 +1,133 @@
+"""Command line: export (the statistics file the build reads), report, and start-up errors."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from feedback.storage import SQLiteStorage, View, Vote, open_storage
+from feedback_support import ROOT, postgres, write_catalogue
+from helpcenter import popular
+from helpcenter.catalogue import Catalogue as BuildCatalogue
+
+
+def cli(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBACK_")}
+    full_env.update(PYTHONPATH=str(ROOT / "scripts"), **(env or {}))
+    return subprocess.run([sys.executable, "-m", "feedback", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def fill(storage, events):
+    storage.record(events)
+    storage.close()
+
+
+def test_export_writes_the_statistics_format_the_build_reads(tmp_path):
+    fill(SQLiteStorage(tmp_path / "data" / "feedback.sqlite3"),
+         [Vote(1, "fr", "yes"), Vote(1, "fr", "no"), View(1, "fr"), View(1, "fr"), Vote(2, "en", "yes")])
+    # the documented command, run from the project folder: defaults data/feedback.sqlite3 -> data/stats.json
+    r = cli("export", "--out", "data/stats.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "data" / "stats.json").read_text(encoding="utf-8"))
+    assert set(data) == {"version", "generated", "articles"} and data["version"] == 1
+    assert datetime.fromisoformat(data["generated"]).tzinfo is not None
+    assert data["articles"] == {"1": {"fr": {"views": 2, "yes": 1, "no": 1}},
+                                "2": {"en": {"views": 0, "yes": 1, "no": 0}}}
+    stats, warning = popular.load_stats(tmp_path / "data" / "stats.json")
+    assert warning is None
+    assert stats == {(1, "fr"): popular.Counts(2, 1, 1), (2, "en"): popular.Counts(0, 1, 0)}
+    assert not [p for p in (tmp_path / "data").iterdir() if p.name.startswith(".stats.json")]  # no temp file
+
+
+def test_exported_statistics_change_the_popular_ranking(tmp_path):
+    articles = list(BuildCatalogue.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)["fr"].by_id.values())
+    by_weight = popular.rank(articles, "fr", None, len(articles))
+    last = by_weight[-1]
+    assert popular.rank(articles, "fr", None, 5)[0] is not last
+    storage = SQLiteStorage(tmp_path / "f.sqlite3")
+    fill(storage, [Vote(last.id, "fr", "yes") for _ in range(100)] + [View(last.id, "fr") for _ in range(50)]
+         + [Vote(last.id, "en", "yes") for _ in range(500)])     # English votes do not rank French pages
+    assert cli("export", "--db", "f.sqlite3", "--out", "stats.json", cwd=tmp_path).returncode == 0
+    stats, warning = popular.load_stats(tmp_path / "stats.json")
+    assert warning is None and stats[(last.id, "fr")].popularity == 50 + 10 * 100
+    ranked = popular.rank(articles, "fr", stats, 5)
+    assert ranked[0] is last
+    assert [a.id for a in ranked[1:]] == [a.id for a in by_weight if a is not last][:4]
+
+
+def test_export_of_the_last_days_only(tmp_path):
+    now = datetime.now(timezone.utc)
+    fill(SQLiteStorage(tmp_path / "f.sqlite3"),
+         [Vote(1, "fr", "yes", None, now - timedelta(days=100)), Vote(1, "fr", "no", None, now),
+          View(2, "fr", (now - timedelta(days=100)).date())])
+    assert cli("export", "--db", "f.sqlite3", "--out", "s.json", "--days", "30", cwd=tmp_path).returncode == 0
+    data = json.loads((tmp_path / "s.json").read_text())
+    assert data["articles"] == {"1": {"fr": {"views": 0, "yes": 0, "no": 1}}}
+
+
+def test_export_from_postgresql_and_from_the_environment(tmp_path):
+    url = postgres().new_database()
+    fill(open_storage(database_url=url), [Vote(3, "en", "no"), View(3, "en")])
+    r = cli("export", "--out", "s.json", cwd=tmp_path, env={"FEEDBACK_DATABASE_URL": url})
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "s.json").read_text())["articles"] == {"3": {"en": {"views": 1, "yes": 0, "no": 1}}}
+    # an explicit --db wins over the environment
+    fill(SQLiteStorage(tmp_path / "x.sqlite3"), [Vote(1, "fr", "yes")])
+    r = cli("export", "--db", "x.sqlite3", "--out", "t.json", cwd=tmp_path, env={"FEEDBACK_DATABASE_URL": url})
+    assert json.loads((tmp_path / "t.json").read_text())["articles"] == {"1": {"fr": {"views": 0, "yes": 1, "no": 0}}}
+
+
+def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
+    cat = write_catalogue(tmp_path / "kb-catalogue.json")
+    t = datetime(2026, 5, 4, 10, tzinfo=timezone.utc)
+    fill(SQLiteStorage(tmp_path / "f.sqlite3"),
+         [Vote(1, "fr", "yes")] * 3 + [Vote(1, "fr", "no", "Il manque une capture.", t)]
+         + [Vote(2, "en", "no", "Wrong menu name \x1b[2J\x1b[31m and \u202eevil", t)] + [Vote(2, "en", "yes")]
+         + [Vote(3, "en", "no")] * 2 + [View(3, "en")] * 7)
+    r = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    lines = [l for l in out.splitlines() if l.strip()]
+    order = [l for l in lines if "article" in l and "%" in l]
+    assert [l.split()[-2] for l in order] == ["Third", "Second", "Premier"]     # 0 %, 50 %, 75 %
+    assert "0%" in order[0] and "7" in order[0].split()
+    assert "Il manque une capture." in out and "2026-05-04" in out
+    assert "\x1b" not in out and "\u202e" not in out                 # terminal escapes are neutralised
+    assert "\\u001b[2J" in out
+    assert "3 of 6 catalogue articles have no votes yet." in out
+    assert "Total: 8 votes, 7 views." in out
+    en = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), "--lang", "en", "--min-votes", "3",
+             "--comments", "0", cwd=tmp_path).stdout
+    assert "no article has 3+ votes yet" in en and "capture" not in en
+
+
+def test_report_without_votes(tmp_path):
+    r = cli("report", "--db", "empty.sqlite3", cwd=tmp_path)
+    assert r.returncode == 0 and "no article has votes yet" in r.stdout and "Total: 0 votes" in r.stdout
+
+
+def test_serve_refuses_to_start_without_a_catalogue(tmp_path):
+    r = cli("serve", "--port", "1", "--catalogue", "nowhere/kb-catalogue.json", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "nowhere/kb-catalogue.json: catalogue not found; build the site first" in r.stderr
+
+
+def test_a_bad_database_url_is_reported_without_its_password(tmp_path):
+    cat = write_catalogue(tmp_path / "kb-catalogue.json")
+    r = cli("serve", "--catalogue", str(cat), "--database-url", "postgresql://kb:hunter2@127.0.0.1:1/kb",
+            cwd=tmp_path)
+    assert r.returncode == 1 and "error: PostgreSQL (postgresql://kb:***@127.0.0.1:1/kb)" in r.stderr
+    assert "hunter2" not in r.stderr + r.stdout
+    r = cli("export", "--database-url", "sqlite:///x", cwd=tmp_path)
+    assert r.returncode == 1 and "postgresql://" in r.stderr
+
+
+def test_help_documents_the_commands(tmp_path):
+    r = cli("--help", cwd=tmp_path)
+    assert r.returncode == 0 and "serve" in r.stdout and "report" in r.stdout and "export" in r.stdout
