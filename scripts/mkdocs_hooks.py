@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import export, popular, related, searchindex, strings  # noqa: E402
+from helpcenter import export, links, popular, related, searchindex, seo, strings  # noqa: E402
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -42,8 +42,15 @@ def _rel_path(page: Page, lang: str) -> str:
 def on_config(config):
     plugin = _i18n(config)
     first = plugin.current_language in (None, plugin.default_language) and not plugin.building
-    if not first and "catalogue" in STATE:
-        return config
+    if first or "catalogue" not in STATE:
+        _load(config, plugin)
+    # short links and aliases of the language being built, written by mkdocs-redirects
+    lang = plugin.current_language or plugin.default_language
+    config.plugins["redirects"].config["redirect_maps"] = links.redirect_map(STATE["catalogue"], lang)
+    return config
+
+
+def _load(config, plugin) -> None:
     languages = [lang.locale for lang in plugin.config.languages if lang.build]
     root = Path(config.config_file_path).parent
     catalogue = Catalogue.load(config.docs_dir, languages, plugin.default_language, root=root)
@@ -64,7 +71,14 @@ def on_config(config):
         rel[code] = {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
     STATE.clear()
     STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={})
-    return config
+
+
+@event_priority(-110)   # after static-i18n has given files their language URLs
+def on_files(files, config):
+    # mkdocs-redirects indexes pages before static-i18n rewrites their URLs (fr/x/ -> x/); give it
+    # the final files so that short links and aliases point at the served pages
+    config.plugins["redirects"].doc_pages = {f.src_path.replace(os.sep, "/"): f for f in files.documentation_pages()}
+    return files
 
 
 @event_priority(-110)   # after static-i18n has rebuilt the navigation of the current language
@@ -123,12 +137,20 @@ def on_page_context(context, page, config, nav):
     elif category is not None:
         kb.update(kind="category", category=category, breadcrumbs=breadcrumbs(language, category, t["home"]),
                   subcategories=[_category_card(c, lang) for c in category.children])
+    elif article is None and page.file.name != "index" and lang != catalogue.default and \
+            rel in catalogue[catalogue.default].articles:
+        # served by static-i18n's fallback: say so and link to the original (never silently)
+        source = catalogue[catalogue.default].articles[rel]
+        kb.update(kind="untranslated", source=source, source_lang=catalogue.default,
+                  breadcrumbs=breadcrumbs(language, source, t["home"]))
     elif article is not None:
-        kb.update(kind="article", article=article, category=language.category_of(article),
+        kb.update(kind="article", article=article, short_url=links.short_url(lang, article.id, catalogue.default), category=language.category_of(article),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
                   popular=popular.rank(language.by_id.values(), lang, STATE["stats"],
                                        int(limits.get("popular_count", 5))))
+    kb["seo"] = seo.page_meta(config.site_url or "", lang, catalogue.default, list(catalogue.langs),
+                              {code: catalogue.url_of(code, rel) for code in catalogue.langs}, kb)
     context["kb"] = kb
     _set_alternates(config, catalogue, lang, rel)
     _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
@@ -180,3 +202,4 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
     searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default)
+    (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")

@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import docs as docs_cli  # noqa: E402
 
 LANGS = ("fr", "en")
+SITE_URL = "https://help.example.com/"   # mkdocs.yml's default site_url (KB_SITE_URL unset in tests)
 
 
 class Site:
@@ -33,8 +34,18 @@ class Site:
         return self._cache[file]
 
     def html_pages(self) -> list[Path]:
+        """Every real page (not 404.html, not Material's assets, not redirect stubs)."""
         return sorted(p for p in self.path.rglob("*.html")
-                      if p.name != "404.html" and "assets" not in p.relative_to(self.path).parts)
+                      if p.name != "404.html" and "assets" not in p.relative_to(self.path).parts
+                      and not self.is_redirect(p))
+
+    def redirect_stubs(self) -> list[Path]:
+        return sorted(p for p in self.path.rglob("index.html") if self.is_redirect(p))
+
+    @staticmethod
+    def is_redirect(page: Path) -> bool:
+        with page.open(encoding="utf-8") as f:
+            return 'http-equiv="refresh"' in f.read(600)
 
     def resolve(self, page: Path, href: str) -> Path:
         """File that a relative href of ``page`` points at (fragment and query dropped)."""
@@ -44,6 +55,11 @@ class Site:
         if p.is_dir():
             p = p / "index.html"
         return p
+
+    def absolute_to_file(self, url: str) -> Path:
+        """File of an absolute URL of the site (site_url prefix)."""
+        assert url.startswith(SITE_URL), url
+        return self.page_file(url[len(SITE_URL):]).resolve()
 
     def lang_of(self, page: Path) -> str:
         rel = page.relative_to(self.path).parts

@@ -100,9 +100,9 @@ def test_every_page_language_switch_lands_on_the_same_page_in_the_other_language
         # same relative path in the other language
         rel = page.relative_to(site.path).as_posix().removeprefix("en/")
         assert target.relative_to(site.path).as_posix().removeprefix("en/") == rel
-        alternates = {l["hreflang"]: site.resolve(page, l["href"]) for l in soup.select("link[rel=alternate][hreflang]")
-                      if l["hreflang"] in LANGS}
+        alternates = {l["hreflang"]: site.absolute_to_file(l["href"]) for l in soup.select("link[rel=alternate][hreflang]")}
         assert alternates[other] == target and alternates[lang] == page.resolve()
+        assert alternates["x-default"] == (page.resolve() if lang == "fr" else target)
 
 
 SEED_FR = ["« Paramètres »", "« Portail Client »", "« Supprimer le moyen de paiement »",

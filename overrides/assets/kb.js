@@ -117,9 +117,53 @@
     });
   }
 
+  /* "Copy link" next to every heading permalink: copies the full URL with the heading's anchor. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      (ok ? resolve : reject)();
+    });
+  }
+
+  function setupCopyLinks() {
+    var i18n = document.getElementById("kb-i18n");
+    if (!i18n) return;
+    var links = document.querySelectorAll(".md-content a.headerlink");
+    for (var i = 0; i < links.length; i++) {
+      var link = links[i];
+      if (link.nextElementSibling && link.nextElementSibling.classList.contains("kb-copy-link")) continue;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "kb-copy-link";
+      button.title = i18n.dataset.copy;
+      button.setAttribute("aria-label", i18n.dataset.copy);
+      button.dataset.anchor = link.getAttribute("href");
+      button.addEventListener("click", function (ev) {
+        var b = ev.currentTarget;
+        var url = location.origin + location.pathname + b.dataset.anchor;
+        copyText(url).then(function () {
+          b.classList.add("kb-copy-link--done");
+          b.setAttribute("aria-label", i18n.dataset.copied);
+          b.title = i18n.dataset.copied;
+        }, function () { location.hash = b.dataset.anchor; });
+      });
+      link.insertAdjacentElement("afterend", button);
+    }
+  }
+
   function init() {
     var forms = document.querySelectorAll("form[data-kb-feedback]");
     for (var i = 0; i < forms.length; i++) setup(forms[i]);
+    setupCopyLinks();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

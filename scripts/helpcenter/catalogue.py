@@ -128,6 +128,8 @@ class Catalogue:
                 cat._load_file(lang, base, md, root)
             cat._link_categories(lang, root, base)
         cat.problems.extend(cat.check())
+        from .links import check_aliases   # links builds on the catalogue
+        cat.problems.extend(check_aliases(cat))
         return cat
 
     def _load_file(self, lang: str, base: Path, md: Path, root: Path) -> None:

@@ -1,0 +1,55 @@
+"""Stable links for support agents: short links by id and redirects from old paths (aliases).
+
+- ``/a/<id>/`` (default language) and ``/<lang>/a/<id>/`` redirect to the article, wherever it lives;
+- every path listed in an article's ``aliases`` (relative to its language folder, e.g.
+  ``settings/old-name.md``) redirects to the article in the same language.
+
+Redirect pages are written by mkdocs-redirects from the map built here (keys: old Markdown paths
+from the site root; values: the article's source path as MkDocs knows it, ``<lang>/<path>``).
+"""
+from __future__ import annotations
+
+from .catalogue import Catalogue
+from .problems import Problem
+
+SHORT_PREFIX = "a"
+
+
+def short_url(lang: str, article_id: int, default: str) -> str:
+    """Site-root-relative short link, e.g. 'a/12/' or 'en/a/12/'."""
+    prefix = "" if lang == default else f"{lang}/"
+    return f"{prefix}{SHORT_PREFIX}/{article_id}/"
+
+
+def redirect_map(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    language = catalogue[lang]
+    prefix = "" if lang == catalogue.default else f"{lang}/"
+    out: dict[str, str] = {}
+    for article in sorted(language.by_id.values(), key=lambda a: a.id):
+        target = f"{lang}/{article.path}"
+        out[f"{prefix}{SHORT_PREFIX}/{article.id}.md"] = target
+        for alias in article.aliases:
+            out[f"{prefix}{alias}"] = target
+    return out
+
+
+def check_aliases(catalogue: Catalogue) -> list[Problem]:
+    """An alias must not be a live page, the short-link folder, or claimed by two articles."""
+    problems = []
+    for language in catalogue.langs.values():
+        owners: dict[str, str] = {}
+        for article in sorted(language.articles.values(), key=lambda a: a.path):
+            line = article.lines.get("aliases")
+            for alias in article.aliases:
+                if alias in language.articles or alias.endswith("index.md") and alias[:-9] in language.categories:
+                    problems.append(Problem(article.file, line, f"alias '{alias}' is an existing page",
+                                            "remove it: only old paths that no longer exist can redirect"))
+                elif alias.split("/")[0] == SHORT_PREFIX or alias in ("index.md",):
+                    problems.append(Problem(article.file, line, f"alias '{alias}' is reserved",
+                                            f"'{SHORT_PREFIX}/' holds the short links; use the real old path"))
+                elif alias in owners:
+                    problems.append(Problem(article.file, line, f"alias '{alias}' is also claimed by {owners[alias]}",
+                                            "keep it on one article only"))
+                else:
+                    owners[alias] = article.file
+    return problems

@@ -1,0 +1,60 @@
+"""What search engines and link previews see: canonical URL, hreflang, Open Graph, JSON-LD, robots.
+
+Absolute URLs are built from ``site_url`` (hreflang and canonical must be fully qualified).
+"""
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+OG_LOCALES = {"fr": "fr_FR", "en": "en_US"}
+
+
+def absolute(site_url: str, url: str) -> str:
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return urljoin(base, url)
+
+
+def page_meta(site_url: str, lang: str, default: str, langs: list[str], urls: dict[str, str | None],
+              kb: dict) -> dict:
+    """Head metadata of one page. ``urls``: site-relative URL of this page in each language (or None)."""
+    kind = kb.get("kind")
+    own = urls.get(lang)
+    if kind == "untranslated":
+        own = urls.get(default)                    # the original is the canonical page
+    alternates = [(code, absolute(site_url, urls[code])) for code in langs if urls.get(code) is not None]
+    if urls.get(default) is not None:
+        alternates.append(("x-default", absolute(site_url, urls[default])))
+    meta = {
+        "canonical": absolute(site_url, own) if own is not None else None,
+        "alternates": alternates,
+        "robots": "noindex, follow" if kind == "untranslated" else None,
+        "og_type": "article" if kind == "article" else "website",
+        "og_locale": OG_LOCALES.get(lang, lang),
+        "og_locale_alternates": [OG_LOCALES.get(c, c) for c in langs if c != lang and urls.get(c) is not None],
+        "jsonld": [],
+    }
+    crumbs = kb.get("breadcrumbs") or []
+    if crumbs and kind in ("article", "category"):
+        meta["jsonld"].append({
+            "@context": "https://schema.org", "@type": "BreadcrumbList",
+            "itemListElement": [{"@type": "ListItem", "position": i, "name": title, "item": absolute(site_url, url)}
+                                for i, (title, url) in enumerate(crumbs, start=1)],
+        })
+    if kind == "article":
+        article = kb["article"]
+        meta["short_absolute"] = absolute(site_url, kb["short_url"])
+        meta["jsonld"].append({
+            "@context": "https://schema.org", "@type": "Article",
+            "headline": article.title, "description": article.description, "inLanguage": lang,
+            "url": absolute(site_url, article.url), "mainEntityOfPage": absolute(site_url, article.url),
+            "identifier": str(article.id),
+            **({"keywords": ", ".join(article.tags)} if article.tags else {}),
+        })
+    return meta
+
+
+def robots_txt(site_url: str) -> str:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {absolute(site_url, 'sitemap.xml')}")
+    return "\n".join(lines) + "\n"
