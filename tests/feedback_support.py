@@ -218,6 +218,11 @@ class PostgresCluster:
             raise RuntimeError(f"could not start PostgreSQL: {exc.cmd}\n{exc.stdout}\n{exc.stderr}\n{log}") from None
         self._stop_cmd = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
         self.admin_url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        # pytest-xdist workers leave with os._exit (no atexit): a watchdog process stops the cluster when
+        # this process ends, however it ends (its stdin pipe closes).
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", WATCHDOG, json.dumps(self._stop_cmd), str(self.dir)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def url_for(self, dbname: str) -> str:
         parts = urlsplit(self.admin_url)
@@ -237,7 +242,18 @@ class PostgresCluster:
         subprocess.run(self._stop_cmd, capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+        self._watchdog.stdin.close()
+        self._watchdog.wait(30)
 
+
+WATCHDOG = """
+import json, shutil, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+sys.stdin.buffer.read()
+subprocess.run(json.loads(sys.argv[1]), capture_output=True)
+shutil.rmtree(sys.argv[2], ignore_errors=True)
+"""
 
 _CLUSTER: PostgresCluster | None = None
 

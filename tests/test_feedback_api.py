@@ -234,6 +234,24 @@ def test_storage_failure_is_503_and_says_the_vote_was_not_recorded(tmp_path):
     s.close()
 
 
+def test_a_storage_that_does_not_answer_in_time_is_503(tmp_path):
+    import time
+
+    class Slow(SQLiteStorage):
+        def record(self, events):
+            time.sleep(0.5)
+            super().record(events)
+
+    s = Slow(tmp_path / "slow.sqlite3")
+    with make_client(s, write_timeout=0.1) as c:
+        assert_json_error(post(c, "/api/feedback", VOTE), 503, "not recorded")
+    s.close()
+
+
+def test_health_tells_nothing_about_the_storage(client):
+    assert client.get("/api/health").json() == {"ok": True, "articles": 6}
+
+
 # ---------------------------------------------------------------------------------------------- CORS
 
 def test_preflight_from_the_site_origin_is_allowed(client):

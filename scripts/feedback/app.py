@@ -4,7 +4,7 @@
     POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
     GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
                                 helpful_ratio, views
-    GET  /api/health            -> {"ok": true, "articles": N, "storage": "..."}
+    GET  /api/health            -> {"ok": true, "articles": N}
 
 Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
 nothing. No cookies are set; the client address is used only in memory, for the rate limit.
@@ -112,9 +112,10 @@ class RateLimiter:
 class Batcher:
     """Writes events in batches from one storage thread; ``submit`` returns once the batch is committed."""
 
-    def __init__(self, storage: Storage, max_batch: int = 500):
+    def __init__(self, storage: Storage, max_batch: int = 500, timeout: float = 30.0):
         self.storage = storage
         self.max_batch = max_batch
+        self.timeout = timeout      # a request still waiting after this is answered 503 (not acknowledged)
         self._pending: list[tuple[Event, asyncio.Future]] = []
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
@@ -128,10 +129,19 @@ class Batcher:
     async def submit(self, event: Event) -> None:
         if self._closing or self._task is None:
             raise StorageError("the service is shutting down")
-        fut = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
         self._pending.append((event, fut))
         self._wakeup.set()
-        await fut
+        timer = loop.call_later(self.timeout, self._expire, fut)
+        try:
+            await fut
+        finally:
+            timer.cancel()
+
+    def _expire(self, fut: asyncio.Future) -> None:
+        if not fut.done():     # the write may still succeed later: the request is simply not acknowledged
+            fut.set_exception(StorageError(f"the database did not answer within {self.timeout:g} s"))
 
     async def read(self, fn, *args):
         """Run a storage read in the storage thread (serialised with writes)."""
@@ -269,10 +279,10 @@ async def read_body(request: Request) -> bytes:
 
 def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
-               max_batch: int = 500) -> Guard:
+               max_batch: int = 500, write_timeout: float = 30.0) -> Guard:
     """The service as an ASGI app. The caller opens and closes ``storage``."""
     articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
-    batcher = Batcher(storage, max_batch)
+    batcher = Batcher(storage, max_batch, write_timeout)
 
     async def receive_event(request: Request, validate) -> Response:
         try:
@@ -324,8 +334,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                               "since": since.isoformat() if since else None, "articles": rows})
 
     async def health(request: Request) -> Response:
-        return json_response({"ok": True, "articles": len(articles.current()), "storage": storage.describe()
-                              if hasattr(storage, "describe") else type(storage).__name__})
+        return json_response({"ok": True, "articles": len(articles.current())})
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         messages = {404: "not found", 405: "method not allowed"}
