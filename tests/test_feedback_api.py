@@ -91,6 +91,19 @@ def test_content_type_with_charset_is_accepted(client, storage):
     assert r.status_code == 201
 
 
+def test_the_widget_payload_and_flow_count_one_vote(client, storage):
+    """What overrides/assets/kb.js sends: a "no", then the same vote (same vote_id) with a comment."""
+    vote = {"id": 2, "lang": "en", "url": "/en/settings/a2/", "title": "Second article", "value": "no",
+            "comment": "", "vote_id": "9b2f6a0e-1c1d-4d5e-8f00-123456789abc"}
+    assert post(client, "/api/feedback", vote).status_code == 201
+    assert post(client, "/api/feedback", {**vote, "comment": "The menu is named differently."}).status_code == 201
+    assert storage.totals() == {(2, "en"): Counts(0, 0, 1)}
+    assert [c.comment for c in storage.comments()] == ["The menu is named differently."]
+    fallback_id = "1764280000000-9f8e7d6c5b4a3"      # kb.js without crypto.randomUUID
+    assert post(client, "/api/feedback", {**vote, "vote_id": fallback_id, "value": "yes"}).status_code == 201
+    assert storage.totals() == {(2, "en"): Counts(0, 1, 1)}
+
+
 def test_a_view_is_counted(client, storage):
     assert post(client, "/api/view", {"id": 3, "lang": "en", "url": "/en/settings/a3/"}).status_code == 201
     assert post(client, "/api/view", {"id": 3, "lang": "en"}).status_code == 201
@@ -134,6 +147,11 @@ BAD_VOTES = [
     ({"id": 1, "lang": "fr"}, 422, "value: is required"),
     ({"lang": "fr", "value": "yes"}, 422, "id: is required"),
     ({**VOTE, "ip": "1.2.3.4", "userAgent": "x"}, 422, "ip: unknown field; userAgent: unknown field"),
+    # the widget's vote id
+    ({**VOTE, "vote_id": 12345678}, 422, "vote_id: must be 8 to 64 letters"),
+    ({**VOTE, "vote_id": "short"}, 422, "vote_id: must be 8 to 64 letters"),
+    ({**VOTE, "vote_id": "a" * 65}, 422, "vote_id: must be 8 to 64 letters"),
+    ({**VOTE, "vote_id": "1234-5678'; --"}, 422, "vote_id: must be 8 to 64 letters"),
 ]
 
 

@@ -69,6 +69,49 @@ def test_comments_are_stored_verbatim_newest_first(backend):
     assert s.vote_count() == 4                     # the SQL-looking comment was data, not SQL
 
 
+def test_a_vote_reported_again_with_its_vote_id_is_counted_once(backend):
+    """The widget reports "no", then the same vote with a comment, then maybe a change of mind."""
+    s = backend()
+    vid = "0b5e1c9a-5f4e-4d55-9a43-3a1e2b7c9d10"
+    s.record([Vote(1, "fr", "no", None, T0, vid)])
+    s.record([Vote(1, "fr", "no", "Il manque une étape.", T0 + timedelta(minutes=1), vid)])
+    assert s.totals() == {(1, "fr"): Counts(0, 0, 1)} and s.vote_count() == 1
+    [c] = s.comments()
+    assert (c.comment, c.value, c.created) == ("Il manque une étape.", "no", T0)   # first cast time kept
+    s.record([Vote(1, "fr", "yes", None, T0 + timedelta(days=2), vid)])            # changed their mind
+    assert s.totals() == {(1, "fr"): Counts(0, 1, 0)} and s.comments() == []       # the latest report wins
+    assert s.totals(since=(T0 + timedelta(days=1)).date()) == {}                    # counted on its first day
+    # the same id on another article or language is another vote; repeats inside one batch count once
+    s.record([Vote(2, "fr", "no", None, T0, vid), Vote(1, "en", "yes", None, T0, vid),
+              Vote(3, "en", "yes", None, T0, "other-vote-1"), Vote(3, "en", "no", "non", T0, "other-vote-1")])
+    assert s.totals() == {(1, "fr"): Counts(0, 1, 0), (2, "fr"): Counts(0, 0, 1), (1, "en"): Counts(0, 1, 0),
+                          (3, "en"): Counts(0, 0, 1)}
+    assert s.vote_count() == 4 and [c.comment for c in s.comments()] == ["non"]
+
+
+def test_instances_reporting_the_same_vote_ids_concurrently_count_each_once(backend):
+    stores = [backend(), backend()]
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(60):
+                stores[n % 2].record([Vote(1 + i % 2, "fr", "yes" if (i + n) % 2 else "no", f"c{n}", None,
+                                           f"vote-{i:04d}-abcdef")])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    totals = stores[0].totals()
+    assert sum(c.votes for c in totals.values()) == 60 == stores[1].vote_count()
+    assert totals[(1, "fr")].votes == totals[(2, "fr")].votes == 30
+
+
 def test_counts_by_day_and_since(backend):
     s = backend()
     old, recent = T0 - timedelta(days=40), T0
@@ -162,8 +205,7 @@ def test_postgres_reconnects_after_losing_its_connection():
     s.record([Vote(1, "fr", "yes")])
     import psycopg
     with psycopg.connect(postgres().admin_url, autocommit=True) as admin:   # kill the service's connection
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE application_name = 'kb-feedback' AND datname = %s", (url.rsplit("/", 1)[1],))
+        admin.execute("SELECT pg_terminate_backend(%s)", (s._conn.info.backend_pid,))
     with pytest.raises(StorageError):
         s.record([Vote(1, "fr", "no")])             # the batch in flight fails, and is not stored
     s.record([Vote(1, "fr", "no")])                 # the next one reconnects

@@ -1,6 +1,7 @@
 """The ASGI service (Starlette, served by uvicorn).
 
-    POST /api/feedback          {"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?} -> 201
+    POST /api/feedback          {"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?, "vote_id"?}
+                                -> 201 (the same vote_id again replaces that vote: counted once)
     POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
     GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
                                 helpful_ratio, views

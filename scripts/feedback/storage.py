@@ -6,10 +6,14 @@
     storage.vote_count()            number of stored votes
     storage.close()
 
-Tables (same in both): ``votes`` keeps one row per vote (value, optional comment, time; no client
-address, nothing else about the reader); ``daily`` keeps per article, language and UTC day the counts of
-views, yes and no, updated in the same transaction as ``votes``. Several service instances can share one
-PostgreSQL database (or one SQLite file on one machine). All SQL is parameterised.
+Tables (same in both): ``votes`` keeps one row per vote (value, optional comment, time, optional
+``vote_id``; no client address, nothing else about the reader); ``daily`` keeps per article, language and
+UTC day the counts of views, yes and no, updated in the same transaction as ``votes``. Several service
+instances can share one PostgreSQL database (or one SQLite file on one machine). All SQL is parameterised.
+
+A vote with a ``vote_id`` (a random id the widget gives one reader's vote on one article) that is
+reported again (a comment added after "no", a change of mind) replaces the earlier report: it is counted
+once, with its latest value and comment, on the day it was first cast.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Protocol, Sequence, Union
+from typing import Iterable, Protocol, Sequence, Union
 from urllib.parse import urlsplit
 
 
@@ -30,6 +34,7 @@ class Vote:
     value: str                 # "yes" | "no"
     comment: str | None = None
     created: datetime | None = None   # UTC; now when None
+    vote_id: str | None = None        # the same vote reported again replaces it (see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -83,27 +88,66 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _rows(events: Sequence[Event]):
-    """(vote rows, daily rows sorted by key): the batch, ready to insert."""
-    votes = []
-    daily: Counter = Counter()
-    for e in events:
-        if isinstance(e, Vote):
-            if e.value not in ("yes", "no"):
-                raise ValueError(f"a vote is 'yes' or 'no', not {e.value!r}")
-            created = e.created or _now()
-            votes.append((e.article_id, e.lang, e.value, e.comment, created))
-            daily[(e.article_id, e.lang, created.astimezone(timezone.utc).date(), e.value)] += 1
-        elif isinstance(e, View):
-            daily[(e.article_id, e.lang, e.day or _now().date(), "views")] += 1
-        else:
-            raise TypeError(f"not a storage event: {e!r}")
-    per_day: dict[tuple, list[int]] = {}
-    for (art, lang, day, kind), n in daily.items():
-        c = per_day.setdefault((art, lang, day), [0, 0, 0])
-        c[("views", "yes", "no").index(kind)] += n
-    # A fixed order of keys: concurrent writers (PostgreSQL) lock rows in the same order, no deadlock.
-    return votes, [(*k, *v) for k, v in sorted(per_day.items())]
+VoteKey = tuple[str, int, str]     # (vote_id, article_id, lang)
+
+
+class _Plan:
+    """A batch, ready to write: anonymous vote rows, the final state of each keyed vote (the last report
+    in the batch wins) and the daily counter deltas; ``apply_keyed`` adds the deltas of keyed votes once
+    the rows already stored are known."""
+
+    def __init__(self, events: Sequence[Event]):
+        self.anonymous: list[tuple] = []
+        self.keyed: dict[VoteKey, tuple[str, str | None, datetime]] = {}
+        self.delta: Counter = Counter()
+        for e in events:
+            if isinstance(e, Vote):
+                if e.value not in ("yes", "no"):
+                    raise ValueError(f"a vote is 'yes' or 'no', not {e.value!r}")
+                created = (e.created or _now()).astimezone(timezone.utc)
+                if e.vote_id is None:
+                    self.anonymous.append((e.article_id, e.lang, e.value, e.comment, created))
+                    self.delta[(e.article_id, e.lang, created.date(), e.value)] += 1
+                else:
+                    key = (e.vote_id, e.article_id, e.lang)
+                    first = self.keyed.get(key, (None, None, created))[2]
+                    self.keyed[key] = (e.value, e.comment, first)
+            elif isinstance(e, View):
+                self.delta[(e.article_id, e.lang, e.day or _now().date(), "views")] += 1
+            else:
+                raise TypeError(f"not a storage event: {e!r}")
+
+    def split(self, stored: dict[VoteKey, tuple[int, str, date]], only: Iterable[VoteKey] | None = None):
+        """(rows to insert, (value, comment, seq) updates) given the keyed votes already stored
+        {key: (seq, value, day)}; counts the deltas of the updates."""
+        inserts, updates = [], []
+        for key in sorted(self.keyed if only is None else only):
+            value, comment, created = self.keyed[key]
+            vote_id, art, lang = key
+            if key in stored:
+                seq, old, day = stored[key]
+                updates.append((value, comment, seq))
+                if old != value:
+                    self.delta[(art, lang, day, old)] -= 1
+                    self.delta[(art, lang, day, value)] += 1
+            else:
+                inserts.append((art, lang, value, comment, created, vote_id))
+        return inserts, updates
+
+    def count_inserted(self, rows) -> None:
+        for art, lang, value, _, created, _ in rows:
+            self.delta[(art, lang, created.date(), value)] += 1
+
+    def daily_rows(self) -> list[tuple]:
+        per_day: dict[tuple, list[int]] = {}
+        for (art, lang, day, kind), n in self.delta.items():
+            c = per_day.setdefault((art, lang, day), [0, 0, 0])
+            c[("views", "yes", "no").index(kind)] += n
+        # A fixed order of keys: concurrent writers (PostgreSQL) lock rows in the same order, no deadlock.
+        return [(*k, *v) for k, v in sorted(per_day.items()) if any(v)]
+
+    def __bool__(self) -> bool:
+        return bool(self.anonymous or self.keyed or self.delta)
 
 
 # ---------------------------------------------------------------------------------------------- SQLite
@@ -115,8 +159,10 @@ CREATE TABLE IF NOT EXISTS votes (
     lang       TEXT    NOT NULL,
     value      TEXT    NOT NULL CHECK (value IN ('yes', 'no')),
     comment    TEXT    CHECK (comment IS NULL OR length(comment) <= 500),
-    created    TEXT    NOT NULL
+    created    TEXT    NOT NULL,
+    vote_id    TEXT    CHECK (vote_id IS NULL OR length(vote_id) <= 64)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS votes_vote_id ON votes (vote_id, article_id, lang);
 CREATE TABLE IF NOT EXISTS daily (
     article_id INTEGER NOT NULL,
     lang       TEXT    NOT NULL,
@@ -153,6 +199,9 @@ class SQLiteStorage:
             with self._lock:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
+                    columns = {r[1] for r in self._conn.execute("PRAGMA table_info(votes)")}
+                    if columns and "vote_id" not in columns:       # a database from before vote_id
+                        self._conn.execute("ALTER TABLE votes ADD COLUMN vote_id TEXT")
                     for stmt in SQLITE_SCHEMA.split(";"):
                         if stmt.strip():
                             self._conn.execute(stmt)
@@ -167,19 +216,23 @@ class SQLiteStorage:
         return f"sqlite:{self.path}"
 
     def record(self, events: Sequence[Event]) -> None:
-        votes, daily = _rows(events)
-        if not votes and not daily:
+        plan = _Plan(events)
+        if not plan:
             return
-        vote_rows = [(a, l, v, c, t.astimezone(timezone.utc).isoformat()) for a, l, v, c, t in votes]
-        day_rows = [(a, l, d.isoformat(), *n) for a, l, d, *n in daily]
+        iso = lambda rows: [(*r[:4], r[4].isoformat(), *r[5:]) for r in rows]  # noqa: E731
+        insert = "INSERT INTO votes (article_id, lang, value, comment, created, vote_id) VALUES (?, ?, ?, ?, ?, ?)"
         with self._lock:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute("BEGIN IMMEDIATE")      # one writer at a time: no concurrent insert below
                 try:
-                    self._conn.executemany(
-                        "INSERT INTO votes (article_id, lang, value, comment, created) VALUES (?, ?, ?, ?, ?)",
-                        vote_rows)
-                    self._conn.executemany(DAILY_UPSERT.format(p="?"), day_rows)
+                    self._conn.executemany(insert, [(*r, None) for r in iso(plan.anonymous)])
+                    if plan.keyed:
+                        inserts, updates = plan.split(self._stored(sorted({k[0] for k in plan.keyed})))
+                        self._conn.executemany(insert, iso(inserts))
+                        plan.count_inserted(inserts)
+                        self._conn.executemany("UPDATE votes SET value = ?, comment = ? WHERE seq = ?", updates)
+                    self._conn.executemany(DAILY_UPSERT.format(p="?"),
+                                           [(a, l, d.isoformat(), *n) for a, l, d, *n in plan.daily_rows()])
                     self._conn.execute("COMMIT")
                 except BaseException:
                     if self._conn.in_transaction:
@@ -187,6 +240,17 @@ class SQLiteStorage:
                     raise
             except sqlite3.Error as exc:
                 raise StorageError(f"SQLite write failed: {exc}") from None
+
+    def _stored(self, vote_ids: list[str]) -> dict[VoteKey, tuple[int, str, date]]:
+        stored = {}
+        for i in range(0, len(vote_ids), 500):
+            chunk = vote_ids[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            for seq, vid, art, lang, value, created in self._conn.execute(
+                    f"SELECT seq, vote_id, article_id, lang, value, created FROM votes WHERE vote_id IN ({marks})",
+                    chunk):
+                stored[(vid, art, lang)] = (seq, value, datetime.fromisoformat(created).date())
+        return stored
 
     def _query(self, sql: str, params=()) -> list[tuple]:
         with self._lock:
@@ -230,8 +294,11 @@ PG_SCHEMA = [
         lang       TEXT    NOT NULL,
         value      TEXT    NOT NULL CHECK (value IN ('yes', 'no')),
         comment    TEXT    CHECK (comment IS NULL OR char_length(comment) <= 500),
-        created    TIMESTAMPTZ NOT NULL
+        created    TIMESTAMPTZ NOT NULL,
+        vote_id    TEXT    CHECK (vote_id IS NULL OR char_length(vote_id) <= 64)
     )""",
+    "ALTER TABLE votes ADD COLUMN IF NOT EXISTS vote_id TEXT",          # a database from before vote_id
+    "CREATE UNIQUE INDEX IF NOT EXISTS votes_vote_id ON votes (vote_id, article_id, lang)",
     """CREATE TABLE IF NOT EXISTS daily (
         article_id INTEGER NOT NULL,
         lang       TEXT    NOT NULL,
@@ -300,20 +367,47 @@ class PostgresStorage:
             conn.execute(stmt)
 
     def record(self, events: Sequence[Event]) -> None:
-        votes, daily = _rows(events)
-        if not votes and not daily:
+        plan = _Plan(events)
+        if not plan:
             return
 
         def write(conn):
             with conn.cursor() as cur:
-                if votes:
-                    cur.executemany(
-                        "INSERT INTO votes (article_id, lang, value, comment, created) "
-                        "VALUES (%s, %s, %s, %s, %s)", votes)
-                cur.executemany(DAILY_UPSERT.format(p="%s"), daily)
+                if plan.anonymous:
+                    cur.executemany("INSERT INTO votes (article_id, lang, value, comment, created) "
+                                    "VALUES (%s, %s, %s, %s, %s)", plan.anonymous)
+                if plan.keyed:
+                    ids = sorted({k[0] for k in plan.keyed})
+                    inserts, updates = plan.split(self._stored(cur, ids))
+                    if inserts:
+                        cur.execute(
+                            "INSERT INTO votes (article_id, lang, value, comment, created, vote_id) "
+                            "SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::timestamptz[], "
+                            "%s::text[]) ON CONFLICT (vote_id, article_id, lang) DO NOTHING "
+                            "RETURNING vote_id, article_id, lang", [list(col) for col in zip(*inserts)])
+                        done = {tuple(r) for r in cur.fetchall()}
+                        plan.count_inserted([r for r in inserts if (r[5], r[0], r[1]) in done])
+                        lost = [(r[5], r[0], r[1]) for r in inserts if (r[5], r[0], r[1]) not in done]
+                        if lost:      # inserted meanwhile by another instance (committed): update them
+                            again = self._stored(cur, sorted({k[0] for k in lost}))
+                            if not all(k in again for k in lost):
+                                raise StorageError("a vote_id conflict could not be resolved; try again")
+                            updates += plan.split(again, only=lost)[1]
+                    if updates:
+                        cur.executemany("UPDATE votes SET value = %s, comment = %s WHERE seq = %s", updates)
+                daily = plan.daily_rows()
+                if daily:
+                    cur.executemany(DAILY_UPSERT.format(p="%s"), daily)
 
         with self._lock:
             self._run(write)
+
+    @staticmethod
+    def _stored(cur, vote_ids: list[str]) -> dict[VoteKey, tuple[int, str, date]]:
+        cur.execute("SELECT seq, vote_id, article_id, lang, value, created FROM votes WHERE vote_id = ANY(%s) "
+                    "ORDER BY vote_id, article_id, lang FOR UPDATE", (vote_ids,))
+        return {(vid, art, lang): (seq, value, created.astimezone(timezone.utc).date())
+                for seq, vid, art, lang, value, created in cur.fetchall()}
 
     def _query(self, sql: str, params=()) -> list[tuple]:
         with self._lock:

@@ -8,6 +8,7 @@ truncated field names, and they are only ever sent as JSON.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from datetime import datetime, timezone
 
@@ -20,7 +21,8 @@ MAX_URL = 500
 MAX_TITLE = 300
 MAX_ID = 2**31 - 1
 
-VOTE_FIELDS = {"id", "lang", "value", "comment", "url", "title"}
+VOTE_FIELDS = {"id", "lang", "value", "comment", "url", "title", "vote_id"}
+VOTE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 VIEW_FIELDS = {"id", "lang", "url", "title"}
 VALUES = ("yes", "no")
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
@@ -150,7 +152,9 @@ def _raise(problems: list[dict]) -> None:
 
 
 def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None) -> Vote:
-    """{"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?} -> Vote (url/title dropped)."""
+    """{"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?, "vote_id"?} -> Vote (url and
+    title are checked, not stored). ``vote_id`` is the random id the widget gives one reader's vote on one
+    article: reporting it again (comment added, mind changed) replaces that vote instead of adding one."""
     problems: list[dict] = []
     _check_common(data, VOTE_FIELDS, ("id", "lang", "value"), catalogue, problems)
     value = data.get("value")
@@ -165,10 +169,13 @@ def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None)
                              "message": f"too long: at most {MAX_COMMENT} characters (got {len(comment)})"})
         elif any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in comment):
             problems.append({"field": "comment", "message": "contains control characters"})
+    vote_id = data.get("vote_id")
+    if vote_id is not None and not (isinstance(vote_id, str) and VOTE_ID.fullmatch(vote_id)):
+        problems.append({"field": "vote_id", "message": "must be 8 to 64 letters, digits, '-' or '_'"})
     _raise(problems)
     comment = comment.strip() if isinstance(comment, str) else ""
     created = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    return Vote(data["id"], data["lang"], value, comment or None, created)
+    return Vote(data["id"], data["lang"], value, comment or None, created, vote_id)
 
 
 def validate_view(data: dict, catalogue: Catalogue, now: datetime | None = None) -> View:
