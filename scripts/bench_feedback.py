@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of the feedback collector: a fixed load of votes, then accepted votes/s and latency.
 
-    PYTHONPATH=scripts .venv/bin/python scripts/bench_feedback.py [--votes 5000] [--clients 50]
-        [--database-url postgresql://...] [--url http://127.0.0.1:8001]
+    .venv/bin/python scripts/bench_feedback.py [--votes 5000] [--clients 50] [--no-vote-id]
+        [--database-url postgresql://...] [--url http://127.0.0.1:8001 --catalogue FILE]
 
 Without --url it starts its own service (``python -m feedback serve``, rate limit off) on a free
 loopback port with a throwaway SQLite database (or the given PostgreSQL database) and stops it at the
@@ -10,6 +10,7 @@ end. With --url it loads a running service, which must be on the loopback interf
 bounded (--votes, and --timeout seconds at most); the client uses keep-alive HTTP/1.1 connections, one
 per simulated client, on the same machine as the service (so both share the CPU).
 
+Each vote is the widget's payload (id, lang, url, title, value, comment, a fresh vote_id).
 Prints the accepted votes per second, the p50/p90/p99/max latency of a vote (request sent to answer
 read) and checks that the summary counts exactly the accepted votes. Exit status 1 when a vote was
 refused or lost.
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -141,16 +143,18 @@ class Connection:
         self.reader = self.writer = None
 
 
-def vote_body(n: int, articles: list[dict]) -> tuple[tuple[int, str, str], bytes]:
+def vote_body(n: int, articles: list[dict], vote_ids: bool = True) -> tuple[tuple[int, str, str], bytes]:
+    """The widget's payload (overrides/assets/kb.js): a new vote, with a fresh vote_id unless told not to."""
     a = articles[n % len(articles)]
     value = "yes" if n % 3 else "no"
-    payload = {"id": a["id"], "lang": a["lang"], "value": value, "url": a["url"]}
-    if n % 10 == 0:
-        payload["comment"] = f"bench comment {n}"
-    return (a["id"], a["lang"], value), json.dumps(payload).encode()
+    payload = {"id": a["id"], "lang": a["lang"], "url": a["url"], "title": a["title"], "value": value,
+               "comment": f"bench comment {n}" if n % 10 == 0 else ""}
+    if vote_ids:
+        payload["vote_id"] = str(uuid.uuid4())
+    return (a["id"], a["lang"], value), json.dumps(payload, ensure_ascii=False).encode()
 
 
-async def load(base: str, articles: list[dict], votes: int, clients: int, start: int = 0):
+async def load(base: str, articles: list[dict], votes: int, clients: int, start: int = 0, vote_ids: bool = True):
     """Send ``votes`` votes from ``clients`` connections; return (latencies of 201s, errors, seconds)."""
     parts = urlsplit(base)
     next_n = iter(range(start, start + votes))
@@ -161,7 +165,7 @@ async def load(base: str, articles: list[dict], votes: int, clients: int, start:
         conn = Connection(parts.hostname, parts.port)
         try:
             for n in next_n:
-                _, body = vote_body(n, articles)
+                _, body = vote_body(n, articles, vote_ids)
                 t0 = time.perf_counter()
                 try:
                     status, _ = await conn.request("POST", "/api/feedback", body)
@@ -190,15 +194,15 @@ def total_votes(base: str) -> int:
     return sum(a["yes"] + a["no"] for a in data["articles"])
 
 
-def run(base: str, catalogue: dict, votes: int, clients: int, warmup: int) -> dict:
+def run(base: str, catalogue: dict, votes: int, clients: int, warmup: int, vote_ids: bool = True) -> dict:
     articles = catalogue["articles"]
     before = total_votes(base)
     warm: list[float] = []
     if warmup:
-        warm, warm_errors, _ = asyncio.run(load(base, articles, warmup, min(clients, warmup), start=10**6))
+        warm, warm_errors, _ = asyncio.run(load(base, articles, warmup, min(clients, warmup), 10**6, vote_ids))
         if warm_errors:
             raise SystemExit(f"warm-up failed: {warm_errors}")
-    lat, errors, secs = asyncio.run(load(base, articles, votes, clients))
+    lat, errors, secs = asyncio.run(load(base, articles, votes, clients, 0, vote_ids))
     counted = total_votes(base) - before
     return {"votes": votes, "clients": clients, "accepted": len(lat), "errors": errors, "seconds": secs,
             "votes_per_s": len(lat) / secs if secs else 0.0,
@@ -228,6 +232,8 @@ def main(argv=None) -> int:
     p.add_argument("--catalogue", help="with --url: the catalogue the service uses")
     p.add_argument("--database-url", help="start the service on this PostgreSQL database instead of SQLite")
     p.add_argument("--timeout", type=float, default=300, help="stop after this many seconds (default 300)")
+    p.add_argument("--no-vote-id", action="store_true",
+                   help="send votes without the widget's vote_id (each request a new anonymous vote)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = p.parse_args(argv)
     if not 1 <= args.votes <= 1_000_000 or not 1 <= args.clients <= 1000 or args.warmup < 0:
@@ -243,19 +249,19 @@ def main(argv=None) -> int:
     if args.url:
         check_loopback(args.url)
         result = run(args.url.rstrip("/"), json.loads(Path(args.catalogue).read_text(encoding="utf-8")),
-                     args.votes, args.clients, args.warmup)
+                     args.votes, args.clients, args.warmup, not args.no_vote_id)
         storage = "running service"
     else:
         with own_service(args.database_url) as (base, catalogue):
-            result = run(base, catalogue, args.votes, args.clients, args.warmup)
+            result = run(base, catalogue, args.votes, args.clients, args.warmup, not args.no_vote_id)
         storage = "PostgreSQL" if args.database_url else "SQLite (WAL, synchronous=FULL)"
     signal.alarm(0)
     ok = not result["errors"] and result["counted"] == result["expected_count"]
-    result.update(storage=storage, cpus=os.cpu_count(), ok=ok)
+    result.update(storage=storage, cpus=os.cpu_count(), ok=ok, payload="anonymous" if args.no_vote_id else "widget")
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['votes']} votes, {result['clients']} concurrent clients, {storage}, "
+        print(f"{result['votes']} votes ({result['payload']} payload), {result['clients']} concurrent clients, {storage}, "
               f"{result['cpus']} CPUs (client and service on the same machine)")
         print(f"accepted: {result['accepted']} in {result['seconds']:.2f} s = {result['votes_per_s']:.0f} votes/s")
         if result["accepted"]:

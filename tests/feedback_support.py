@@ -8,8 +8,8 @@
   ``service_factory`` is the same as a fixture that stops every service it started.
 * ``postgres()``: a throwaway PostgreSQL cluster (Debian ``postgresql``: initdb + pg_ctl in a temporary
   folder, run as the ``postgres`` OS user when the tests run as root), started once per test process and
-  stopped at exit; ``postgres().new_database()`` gives the URL of a fresh empty database. Set
-  FEEDBACK_TEST_DATABASE_URL to use an existing server instead (databases are created on it).
+  stopped at exit; ``postgres().new_database()`` gives the URL of a fresh empty database (a schema of
+  its own). Set FEEDBACK_TEST_DATABASE_URL to use an existing server instead (schemas are created on it).
 """
 from __future__ import annotations
 
@@ -224,17 +224,16 @@ class PostgresCluster:
             [sys.executable, "-c", WATCHDOG, json.dumps(self._stop_cmd), str(self.dir)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
-    def url_for(self, dbname: str) -> str:
-        parts = urlsplit(self.admin_url)
-        return urlunsplit(parts._replace(path="/" + dbname))
-
     def new_database(self) -> str:
-        """URL of a new, empty database."""
+        """URL of a new, empty database: a schema of its own, made the connection's search_path (as fresh
+        as a new database for the collector, and much faster to create than one)."""
         import psycopg
         name = "kb_test_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # name generated above, never from input
-        return self.url_for(name)
+            conn.execute(f'CREATE SCHEMA "{name}"')  # name generated above, never from input
+        parts = urlsplit(self.admin_url)
+        query = "&".join(q for q in (parts.query, f"options=-csearch_path%3D{name}") if q)
+        return urlunsplit(parts._replace(query=query))
 
     def stop(self) -> None:
         if self.dir is None:
