@@ -195,8 +195,10 @@ class _Issue:
 class SiteChecker:
     def __init__(self, site_dir: str | Path, docs_dir: str | Path | None = None,
                  languages: tuple[str, ...] | list[str] = ("fr", "en"), default: str = "fr",
-                 site_url: str | None = None, root: str | Path | None = None):
+                 site_url: str | None = None, root: str | Path | None = None,
+                 skip_switch: set[str] | frozenset[str] = frozenset()):
         self.site = Path(site_dir)
+        self.skip_switch = {page_key(p) for p in skip_switch}
         self.docs = Path(docs_dir) if docs_dir else None
         self.root = Path(root) if root else (self.docs.parent if self.docs else None)
         self.languages = tuple(languages)
@@ -206,9 +208,28 @@ class SiteChecker:
         self.dirs: set[str] = set()
         self.pages: dict[str, Page] = {}
         self._md_cache: dict[str, list[str] | None] = {}
+        self._sources: dict[tuple[str, str], str | None] = {}
         self._text_cache: dict[str, bytes] = {}
 
     # reading
+
+    def neutral(self, rel: str) -> str:
+        """Path of a site file without its language folder: en/settings/x/index.html -> settings/x/index.html."""
+        first, _, rest = rel.partition("/")
+        return rest if rest and first in self.languages and first != self.default else rel
+
+    def twin(self, page: Page, lang: str) -> str:
+        key = self.neutral(page.rel)
+        return key if lang == self.default else f"{lang}/{key}"
+
+    def is_fallback(self, page: Page) -> bool:
+        """A page of a translation built from the source language's file (static-i18n fallback)."""
+        if self.docs is None or page.lang in (None, self.default) or page.kind != "page":
+            return False
+        return not self._source_in(page, page.lang) and bool(self._source_in(page, self.default))
+
+    def _switch_checked(self, page: Page) -> bool:
+        return self.neutral(page.rel) not in self.skip_switch and not self.is_fallback(page)
 
     def lang_of(self, rel: str) -> str | None:
         """Language of a site file from its path; None for files that are not content pages."""
@@ -343,7 +364,7 @@ class SiteChecker:
             switches[page.rel] = found
         if len(self.languages) > 1:
             for page in self.pages.values():
-                if page.kind == "page" and page.lang:
+                if page.kind == "page" and page.lang and self._switch_checked(page):
                     issues.extend(self._check_switch(page, switches, "language switch", "a"))
                     issues.extend(self._check_switch(page, switches, "hreflang alternate", "link"))
         issues.extend(self._check_sitemap())
@@ -403,7 +424,7 @@ class SiteChecker:
             if is_switch:
                 switches[(link.tag, link.hreflang)].append((link, final))
             elif (target_lang and page.lang and target_lang != page.lang and page.kind == "page"
-                  and link.tag in ("a", "area", "iframe", "link")):
+                  and link.tag in ("a", "area", "iframe")):
                 issues.append(_Issue(
                     page, link,
                     f"link '{url}' leads into the {self._lang_name(target_lang)} site ({self._shown(final)}) "
@@ -440,6 +461,9 @@ class SiteChecker:
         found = switches[page.rel]
         for lang in self.languages:
             entries = found.get((tag, lang), [])
+            twin = self.pages.get(self.twin(page, lang))
+            if twin is None or not self._switch_checked(twin):
+                continue       # no translation of this page: content validation reports it
             if not entries:
                 issues.append(_Issue(page, None, f"no {what} to '{lang}'", hint_fix, f"switchmissing|{what}|{lang}",
                                      in_markdown=False))
@@ -501,7 +525,9 @@ class SiteChecker:
         return LANG_NAMES.get(lang or "", lang or "?")
 
     def _anchor_hint(self, target: Page) -> str:
-        ids = [_str(i) for i in _HEADING_ID.findall(self._page_text(target)) if i]
+        data = self._page_text(target)
+        ids = list(dict.fromkeys(_str(i) for i in _HEADING_ID.findall(data) if i))
+        ids = [i for i in ids if f'href="#{i}"'.encode() in data] or ids      # sections listed in the TOC
         if not ids:
             return "remove the '#...' part or add the id to the target page"
         more = ", ..." if len(ids) > 8 else ""
@@ -511,22 +537,28 @@ class SiteChecker:
         """Markdown file of a built page, as shown to writers (docs/en/settings/x.md), if it exists."""
         if self.docs is None or page.kind in ("404", "sitemap"):
             return None
-        rel = page.rel
-        lang = page.lang or self.lang_of(rel) or self.default
-        if lang != self.default and rel.startswith(lang + "/"):
-            rel = rel[len(lang) + 1:]
-        if rel.endswith("index.html"):
-            stem = rel[: -len("index.html")].rstrip("/")
-            cands = [f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md"] if stem else ["index.md", "README.md"]
-        else:
-            cands = [rel[: -len(".html")] + ".md"]
-        for c in cands:
-            p = self.docs / lang / c
-            if p.is_file():
-                return self._rel(p)
+        lang = page.lang or self.lang_of(page.rel) or self.default
+        cands = _md_candidates(self.neutral(page.rel)) or [""]
+        found = self._source_in(page, lang)
+        if found:
+            return found
         if page.kind == "redirect":
             return self._alias_owner(lang, cands[0])
+        if lang != self.default:
+            return self._source_in(page, self.default)     # a fallback page: built from the source file
         return None
+
+    def _source_in(self, page: Page, lang: str) -> str | None:
+        key = (page.rel, lang)
+        if key not in self._sources:
+            found = None
+            for c in _md_candidates(self.neutral(page.rel)):
+                p = self.docs / lang / c
+                if p.is_file():
+                    found = self._rel(p)
+                    break
+            self._sources[key] = found
+        return self._sources[key]
 
     def _alias_owner(self, lang: str, alias: str) -> str | None:
         """The article whose 'aliases' lists this old path (a redirect stub's source)."""
@@ -654,6 +686,21 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?
 _HTML_URL = re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", re.I)
 
 
+def _md_candidates(neutral_rel: str) -> list[str]:
+    """Markdown files that may be the source of a built file (path without the language folder)."""
+    if neutral_rel.endswith("index.html"):
+        stem = neutral_rel[: -len("index.html")].rstrip("/")
+        return [f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md"] if stem else ["index.md", "README.md"]
+    return [neutral_rel[: -len(".html")] + ".md"] if neutral_rel.endswith(".html") else []
+
+
+def page_key(md_rel: str) -> str:
+    """Built file of a Markdown path, without the language folder: settings/x.md -> settings/x/index.html."""
+    if md_rel == "index.md" or md_rel.endswith("/index.md"):
+        return md_rel[: -len(".md")] + ".html"
+    return md_rel[: -len(".md")] + "/index.html" if md_rel.endswith(".md") else md_rel
+
+
 def _md_links(line: str) -> list[tuple[str, str]]:
     out = [(m.group(1), m.group(2)) for m in _MD_LINK.finditer(line)]
     out += [("", m.group(1)) for m in _HTML_URL.finditer(line)]
@@ -678,9 +725,15 @@ def _target_key(url: str) -> tuple[str, str]:
 
 def check_site(site_dir: str | Path, docs_dir: str | Path | None = None,
                languages: tuple[str, ...] | list[str] = ("fr", "en"), default: str = "fr",
-               site_url: str | None = None, root: str | Path | None = None) -> Report:
-    """Check a built site; see the module's documentation."""
-    checker = SiteChecker(site_dir, docs_dir, languages, default, site_url, root)
+               site_url: str | None = None, root: str | Path | None = None,
+               skip_switch: set[str] | frozenset[str] = frozenset()) -> Report:
+    """Check a built site; see the module's documentation.
+
+    ``skip_switch``: Markdown paths relative to the language folders (``settings/x.md``) whose pages get
+    no language-switch or hreflang check, because a content problem already reported (missing
+    translation, unreadable front matter) explains them.
+    """
+    checker = SiteChecker(site_dir, docs_dir, languages, default, site_url, root, skip_switch)
     return checker.check()          # reads the site too: the time it reports covers everything
 
 
