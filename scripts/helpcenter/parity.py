@@ -69,7 +69,7 @@ def structure(body: str, first_line: int = 1) -> Structure:
             continue
         for im in _IMAGE.finditer(text):
             out.images.append(Item(n, im.group(1) or im.group(2) or im.group(3) or ""))
-        text = _IMAGE.sub("[image]", text)
+        text = _IMAGE.sub("IMAGE", text)
         for lk in _LINK.finditer(text):
             target = next((g for g in lk.groups() if g is not None), "")
             out.links.append(Item(n, _norm_link(target)))
@@ -105,19 +105,23 @@ def compare(source: Article, translation: Article) -> list[Problem]:
     problems = []
     src_name = LANG_NAMES.get(source.lang, source.lang)
     checks = (
-        ("'##' sections", a.sections, b.sections, False,
+        ("'##' sections", a.sections, b.sections,
          "translate the missing section, or remove the extra one: both languages have the same sections"),
-        ("links", a.links, b.links, False,
+        ("links", a.links, b.links,
          "translate every link of the source (same target article), no more, no less"),
-        ("images", a.images, b.images, False,
+        ("images", a.images, b.images,
          "use the same images as the source (a translated screenshot keeps its place)"),
     )
-    for what, src, tr, _, hint in checks:
+    for what, src, tr, hint in checks:
         if len(src) != len(tr):
             i = _first_difference(src, tr, compare=what != "'##' sections" or _all_ids(src, tr))
             src_line = _line_at(src, i, source.body_line)
+            if i < len(tr) and len(tr) > len(src):
+                line = tr[i].line                    # the first extra item of the translation
+            else:
+                line = _same_place(a, b, src_line, translation.body_line, before=what == "'##' sections")
             problems.append(Problem(
-                translation.file, _line_at(tr, i, translation.body_line),
+                translation.file, line,
                 f"{len(tr)} {what}, but its {src_name} source {source.file} has {len(src)} "
                 f"(first difference: {source.file}:{src_line})", hint))
     # explicit heading ids are the anchors other pages link to: same ids in both languages
@@ -137,6 +141,20 @@ def compare(source: Article, translation: Article) -> list[Problem]:
                                     f"({'; '.join(parts)})",
                                     "use the source's {#id} on the matching heading: links to sections rely on it"))
     return problems
+
+
+def _same_place(a: Structure, b: Structure, src_line: int, default: int, before: bool = False) -> int:
+    """Line of the translation at the same place as ``src_line`` of the source: the heading of the
+    matching section (by id, else by rank), or the start of the body before the first section.
+    ``before``: the place is a heading itself, so take the section before it."""
+    heads = [h for h in a.sections if h.line < src_line or (not before and h.line == src_line)]
+    if not heads:
+        return default
+    k, head = len(heads) - 1, heads[-1]
+    same_id = next((h for h in b.sections if head.value.startswith("#") and h.value == head.value), None)
+    if same_id is not None:
+        return same_id.line
+    return b.sections[k].line if k < len(b.sections) else (b.sections[-1].line if b.sections else default)
 
 
 def _all_ids(src: list[Item], tr: list[Item]) -> bool:
