@@ -91,6 +91,7 @@ class Language:
     articles: dict[str, Article] = field(default_factory=dict)       # by path
     categories: dict[str, Category] = field(default_factory=dict)    # by folder path
     by_id: dict[int, Article] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)   # paths of files whose problems kept them out
 
     @property
     def top_categories(self) -> list[Category]:
@@ -139,6 +140,7 @@ class Catalogue:
             text = md.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             self.problems.append(Problem(shown, None, f"not valid UTF-8 ({exc.reason})", "save the file as UTF-8"))
+            self.langs[lang].unreadable.add(rel)
             return
         fm = frontmatter.parse(text, shown)
         url = page_url(lang, rel, self.default)
@@ -152,6 +154,7 @@ class Catalogue:
         problems = frontmatter.validate(fm, kind, shown)
         self.problems.extend(problems)
         if any(p.message.startswith(("malformed", "no front matter", "front matter")) for p in problems):
+            self.langs[lang].unreadable.add(rel)
             return
         title, description = str(meta.get("title") or ""), str(meta.get("description") or "")
         language = self.langs[lang]
@@ -167,6 +170,7 @@ class Catalogue:
                 return
             art_id = meta.get("id") if isinstance(meta.get("id"), int) and not isinstance(meta.get("id"), bool) else None
             if art_id is None:
+                language.unreadable.add(rel)
                 return   # already reported by the schema
             article = Article(
                 lang=lang, path=rel, file=shown, url=url, id=art_id, title=title, description=description,
@@ -220,6 +224,8 @@ class Catalogue:
                     continue
                 for path, article in language.articles.items():
                     twin = other.articles.get(path)
+                    if twin is None and path in other.unreadable:
+                        continue   # the file exists: its own problems are reported
                     if twin is None:
                         if language.code == self.default:
                             problems.append(Problem(
