@@ -2,11 +2,17 @@
 """Writers' and maintainers' command line for the help center.
 
     python scripts/docs.py build [--site-dir DIR] [--config FILE]   strict build, atomic swap
+    python scripts/docs.py new "Titre" --en-title "Title" --category settings[/emails]
+                                --description "..." --en-description "..."   new article in both languages
+    python scripts/docs.py check [--external] [--site DIR]           content, strict build, site links
+    python scripts/docs.py status [--json]                           translation status of every article
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +60,272 @@ def cmd_build(args) -> int:
     return 0
 
 
+# --- project configuration -------------------------------------------------------------------
+
+class _Loader(__import__("yaml").SafeLoader):
+    """mkdocs.yml reader: '!ENV [NAME, default]' is resolved, other tags (!!python/...) become None."""
+
+
+def _env_tag(loader, node):
+    import yaml
+    values = [loader.construct_scalar(n) for n in node.value] if isinstance(node, yaml.SequenceNode) \
+        else [loader.construct_scalar(node)]
+    for name in values[:-1] if len(values) > 1 else values:
+        if name in os.environ:
+            return os.environ[name]
+    return values[-1] if len(values) > 1 else None
+
+
+_Loader.add_constructor("!ENV", _env_tag)
+_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def project(config: Path) -> dict:
+    """What the commands need from mkdocs.yml: docs folder, languages, default language, site_url."""
+    import yaml
+    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    languages, default = [], None
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for lang in (plugin["i18n"] or {}).get("languages") or []:
+                if lang.get("build", True):
+                    languages.append(lang["locale"])
+                if lang.get("default"):
+                    default = lang["locale"]
+    languages = languages or ["fr", "en"]
+    root = config.parent
+    return {"root": root, "docs": (root / data.get("docs_dir", "docs")).resolve(), "languages": tuple(languages),
+            "default": default or languages[0], "site_url": data.get("site_url")}
+
+
+def _print_problems(problems, out=sys.stdout) -> None:
+    for p in problems:
+        print(str(p), file=out)
+
+
+# --- check ------------------------------------------------------------------------------------
+
+_DOC_WARNING = re.compile(r"Doc file '([^']+)' contains an? (?:[\w-]+ )*link '([^']*)'")
+
+
+def _mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """Strict build into ``site_dir`` (which MkDocs writes even when strict mode then aborts)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+           "--site-dir", str(site_dir)]
+    return subprocess.run(cmd, cwd=config.parent, env=env, capture_output=True, text=True)
+
+
+def _line_of_link(md: Path, link: str) -> int | None:
+    try:
+        lines = md.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for needle in (f"]({link})", f"]({link} ", f"]( {link}", f'"{link}"', f"'{link}'", f"<{link}>", link):
+        for i, line in enumerate(lines, 1):
+            if needle in line:
+                return i
+    return None
+
+
+def build_problems(proc: subprocess.CompletedProcess, docs_dir: Path, root: Path, known: set[str]):
+    """The build's warnings and errors as problems (those already in ``known`` are skipped)."""
+    from helpcenter.problems import Problem
+    problems = []
+    entries: list[str] = []
+    for line in (proc.stderr + proc.stdout).splitlines():
+        m = re.match(r"^(WARNING|ERROR)\s+-\s+(.*)$", line)
+        if m:
+            entries.append(m.group(2).strip())
+        elif entries and line.startswith((" ", "\t")) and line.strip():
+            entries[-1] += " " + line.strip()
+    docs_rel = os.path.relpath(docs_dir, root).replace(os.sep, "/")
+    for text in entries:
+        text = re.sub(r"^kb:\s*", "", text)
+        if text in known or any(text.startswith(k) for k in known) or text.startswith("mkdocs_static_i18n"):
+            continue
+        m = _DOC_WARNING.search(text)
+        if m:
+            md = docs_dir / m.group(1)
+            message = text.split(" contains ", 1)[1]
+            message = "contains " + message
+            hint = "link to the .md file of an existing page, with an existing #id (see the target's {#...})"
+            if "absolute link" in text:
+                hint = "use a relative link to the .md file, e.g. ../settings/x.md"
+            elif "unrecognized relative link" in text:
+                hint = "link to the .md file, not to the page's URL"
+            elif re.search(r"\.(png|jpe?g|gif|svg|webp)'", text, re.I):
+                hint = "add the image file in docs/ and fix the path"
+            problems.append(Problem(f"{docs_rel}/{m.group(1)}", _line_of_link(md, m.group(2)), message, hint))
+            continue
+        problems.append(Problem("mkdocs build", None, text, "see the build's message above"))
+    if proc.returncode != 0 and not entries:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-5:])
+        problems.append(Problem("mkdocs build", None, f"build failed: {tail}", "fix the error shown"))
+    return problems
+
+
+def _paths_with_problems(problems, docs: Path, root: Path) -> set[str]:
+    """Paths (relative to the language folder) of the files that content validation complained about:
+    their pages' language switch may be wrong because of it, which is then not reported twice."""
+    prefix = os.path.relpath(docs, root).replace(os.sep, "/") + "/"
+    out = set()
+    for p in problems:
+        if p.file.startswith(prefix):
+            parts = p.file[len(prefix):].split("/", 1)
+            if len(parts) == 2:
+                out.add(parts[1])
+    return out
+
+
+def _not_reported_yet(site_problems, earlier):
+    """Site-level problems minus those the build already reported (same file, line and link)."""
+    from helpcenter.linkcheck import _target_key
+
+    def key(p):
+        m = re.search(r"'([^']*)'", p.message)
+        return (p.file, p.line, _target_key(m.group(1)) if m else None)
+    seen = {key(p) for p in earlier if p.line}
+    return [p for p in site_problems if not (p.line and key(p) in seen)]
+
+
+def run_check(config: Path, site: Path | None = None, external: bool = False, timeout: float = 10.0,
+              outdated_fails: bool = False, out=sys.stdout) -> int:
+    """Content validation, translation parity, strict build into a temporary folder, site-level link
+    check; prints every problem as 'file:line: message (fix: ...)' and returns how many there are."""
+    from helpcenter import linkcheck, parity
+    from helpcenter.catalogue import Catalogue
+    from helpcenter.problems import Problem
+    cfg = project(config)
+    root, docs, langs, default = cfg["root"], cfg["docs"], cfg["languages"], cfg["default"]
+    catalogue = Catalogue.load(docs, langs, default, root=root)
+    problems = list(catalogue.problems) + parity.problems(catalogue)
+    outdated = []
+    for code in langs:
+        if code != default:
+            for rel in sorted(parity.outdated_paths(root, docs, default, code)):
+                outdated.append(Problem(
+                    f"{os.path.relpath(docs / code / rel, root)}", None,
+                    f"translation may be out of date: its source {os.path.relpath(docs / default / rel, root)} "
+                    "changed after it", "update the translation, then commit it"))
+    if outdated_fails:
+        problems += outdated
+    tmp = None
+    report = None
+    try:
+        if site is None:
+            tmp = Path(tempfile.mkdtemp(prefix="kb-check-"))
+            site = tmp / "site"
+            proc = _mkdocs_build(config, site)
+            known = {str(p) for p in catalogue.problems}
+            problems += build_problems(proc, docs, root, known)
+        if (site / "index.html").is_file():
+            report = linkcheck.check_site(site, docs, langs, default, root=root,
+                                          skip_switch=_paths_with_problems(catalogue.problems, docs, root))
+            problems += _not_reported_yet(report.problems, problems)
+            if external and report.external:
+                print(f"checking {len(report.external)} external link(s)...", file=sys.stderr)
+                results = linkcheck.check_external(report.external, timeout=timeout)
+                problems += linkcheck.external_problems(report, results)
+        else:
+            problems.append(Problem(str(site), None, "no built site to check (no index.html)",
+                                    "fix the build errors above"))
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message))
+    _print_problems(problems, out)
+    if outdated and not outdated_fails:
+        print(f"note: {len(outdated)} translation(s) may be out of date (not an error):", file=out)
+        for p in outdated:
+            print(f"  {p}", file=out)
+    pages = f", {report.pages} pages and {report.links} links checked" if report else ""
+    external_note = f", {len(report.external)} external links not checked (use --external)" \
+        if report and report.external and not external else ""
+    if problems:
+        print(f"check: {len(problems)} problem(s){pages}", file=sys.stderr)
+    else:
+        print(f"check: no problem{pages}{external_note}", file=sys.stderr)
+    return len(problems)
+
+
+def cmd_check(args) -> int:
+    site = Path(args.site).resolve() if args.site else None
+    n = run_check(Path(args.config).resolve(), site, args.external, args.timeout, args.outdated_fails)
+    return 1 if n else 0
+
+
+# --- status -----------------------------------------------------------------------------------
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_status(args) -> int:
+    from helpcenter import parity
+    from helpcenter.catalogue import Catalogue
+    cfg = project(Path(args.config).resolve())
+    catalogue = Catalogue.load(cfg["docs"], cfg["languages"], cfg["default"], root=cfg["root"])
+    rows = parity.status_rows(catalogue, cfg["root"], cfg["docs"])
+    langs = list(cfg["languages"])
+    if args.json:
+        print(json.dumps([{"id": r.id, "path": r.path, "titles": r.titles, "status": r.status,
+                           "review": r.review} for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    width = args.width
+    head = ["id", "path"] + [f"{l} title" for l in langs] + ["status", "review"]
+    table = [[str(r.id or ""), r.path] + [_cut(r.titles.get(l, "—"), width) for l in langs]
+             + [r.status, ", ".join(r.review)] for r in rows]
+    widths = [max(len(x) for x in col) for col in zip(head, *table)]
+    for line in [head, ["-" * w for w in widths]] + table:
+        print("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip())
+    counts: dict[str, int] = {}
+    for r in rows:
+        for state in (r.status.split(", ") if r.status != "ok" else ["ok"]):
+            counts[state.split()[0]] = counts.get(state.split()[0], 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    print(f"\n{len(rows)} article(s): {summary}")
+    if catalogue.problems:
+        print(f"{len(catalogue.problems)} content problem(s): run 'python scripts/docs.py check'", file=sys.stderr)
+    return 0
+
+
+# --- new --------------------------------------------------------------------------------------
+
+def _words(text: str | None) -> list[str]:
+    return [w.strip() for w in (text or "").split(",") if w.strip()]
+
+
+def cmd_new(args) -> int:
+    from helpcenter import scaffold
+    cfg = project(Path(args.config).resolve())
+    default = cfg["default"]
+    others = [l for l in cfg["languages"] if l != default]
+    titles = {default: args.title, **{l: getattr(args, f"{l}_title", None) for l in others}}
+    descriptions = {default: args.description, **{l: getattr(args, f"{l}_description", None) for l in others}}
+    tags = {default: _words(args.tags), **{l: _words(getattr(args, f"{l}_tags", None)) for l in others}}
+    try:
+        related = [int(x) for x in _words(args.related)]
+    except ValueError:
+        print(f"--related: ids must be whole numbers separated by commas, not {args.related!r}", file=sys.stderr)
+        return 2
+    article, problems = scaffold.create(
+        cfg["docs"], args.category, titles, descriptions, slug=args.slug, tags=tags, related=related,
+        languages=cfg["languages"], default=default, root=cfg["root"],
+        review=[] if args.complete else None)
+    if problems:
+        print("nothing was created:", file=sys.stderr)
+        _print_problems(problems, sys.stderr)
+        return 1
+    print(f"created article {article.id} ({article.path}):")
+    for lang, f in article.files.items():
+        print(f"  {os.path.relpath(f, Path.cwd())}")
+    print("next: write the body of both files (same '## Heading {#id}' sections), remove 'missing-content' "
+          "from 'review' when done, preview with 'bash scripts/dev.sh serve', then run "
+          "'python scripts/docs.py check'")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="docs.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -62,6 +334,36 @@ def main(argv=None) -> int:
     p.add_argument("--site-dir", default=str(ROOT / "site"))
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("check", help="content validation, strict build and site-level link check; "
+                                     "exits non-zero on any problem")
+    p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.add_argument("--site", help="check this already built site instead of building one")
+    p.add_argument("--external", action="store_true", help="also check external links (needs internet)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per external request (default 10)")
+    p.add_argument("--outdated-fails", action="store_true",
+                   help="count outdated translations as problems (by default they are listed as notes)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("status", help="translation status (ok, missing, outdated) and review codes per article")
+    p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--width", type=int, default=40, help="maximum width of a title column")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("new", help="create an article in both languages (next free id, complete front matter)")
+    p.add_argument("title", help="French title (the question, as readers ask it)")
+    p.add_argument("--en-title", required=True, help="English title")
+    p.add_argument("--category", required=True, help="category folder, e.g. settings or settings/emails")
+    p.add_argument("--description", help="French description: one sentence, 30-170 characters (required)")
+    p.add_argument("--en-description", help="English description: one sentence, 30-170 characters (required)")
+    p.add_argument("--slug", help="file name without .md (default: from the English title, without accents)")
+    p.add_argument("--tags", help="French tags, comma-separated")
+    p.add_argument("--en-tags", help="English tags, comma-separated")
+    p.add_argument("--related", help="ids of related articles, comma-separated")
+    p.add_argument("--complete", action="store_true", help="do not mark the article 'review: [missing-content]'")
+    p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.set_defaults(func=cmd_new)
     args = parser.parse_args(argv)
     return args.func(args)
 
