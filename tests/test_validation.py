@@ -1,0 +1,240 @@
+"""Content validation and link checks on small fixture sites broken on purpose, and on the real site.
+
+Each class of bad input makes ``docs.py check`` fail with a line naming the file, the line and the problem;
+when the strict build fails too, the last good site is left untouched.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+import docs as docs_cli
+from conftest import LANGS, ROOT
+from fixtures import edit, line_of, tiny_project
+from helpcenter import linkcheck, parity
+from helpcenter.catalogue import Catalogue
+
+
+def run_check(project: Path) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    n = docs_cli.run_check(project / "mkdocs.yml", out=out)
+    return n, out.getvalue().splitlines()
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory) -> Path:
+    """The fixture site, built once: the 'last good site' that failed builds must leave alone."""
+    project = tiny_project(tmp_path_factory.mktemp("good") / "project")
+    site = project.parent / "site"
+    proc = docs_cli.build_site(project / "mkdocs.yml", site)
+    assert proc.returncode == 0, proc.stderr
+    return site
+
+
+def test_fixture_site_passes_every_check(tmp_path):
+    n, lines = run_check(tiny_project(tmp_path / "p"))
+    assert n == 0, lines
+
+
+# Each case: (break the project) -> (file, line marker or None, words of the message), build fails?
+def malformed_yaml(p):
+    return edit(p, "en/settings/beta.md", "tags: [beta]", "tags: [beta\nweight: 3"), "weight: 3", \
+        "malformed YAML in front matter"
+
+
+def missing_title(p):
+    return edit(p, "fr/settings/beta.md", 'title: "Comment régler le bêta ?"\n', ""), None, \
+        "missing required front-matter key 'title'"
+
+
+def duplicate_id(p):
+    edit(p, "en/settings/beta.md", "id: 2", "id: 1")
+    return edit(p, "fr/settings/beta.md", "id: 2", "id: 1"), "id: 1", \
+        "duplicate id 1: docs/fr/settings/alpha.md has it too"
+
+
+def id_differs(p):
+    return edit(p, "en/settings/beta.md", "id: 2", "id: 7"), "id: 7", \
+        "id 7 differs from the source's id 2 (docs/fr/settings/beta.md)"
+
+
+def unknown_related(p):
+    return edit(p, "fr/settings/alpha.md", "related: [2]", "related: [2, 99]"), "related:", \
+        "unknown related article id 99"
+
+
+def missing_translation(p):
+    (p / "docs/en/settings/beta.md").unlink()
+    edit(p, "en/settings/alpha.md", "See also [the beta setting](beta.md#choose).", "")
+    edit(p, "en/settings/alpha.md", "related: [2]\n", "")
+    return p / "docs/en/settings/beta.md", None, "missing English translation of docs/fr/settings/beta.md"
+
+
+def broken_link(p):
+    return edit(p, "en/settings/alpha.md", "Choose the default value.", "Choose the default value, see [gamma](gamma.md)."), \
+        "gamma.md", "contains a link 'gamma.md', but the target 'en/settings/gamma.md' is not found"
+
+
+def broken_anchor(p):
+    return edit(p, "fr/settings/beta.md", "[l'alpha](alpha.md)", "[l'alpha](alpha.md#nowhere)"), "#nowhere", \
+        "does not contain an anchor '#nowhere'"
+
+
+def markdown_link_into_other_language(p):
+    return edit(p, "fr/settings/beta.md", "[l'alpha](alpha.md)", "[l'alpha](../../en/settings/alpha.md)"), \
+        "../../en/settings/alpha.md", "contains a link '../../en/settings/alpha.md'"
+
+
+def html_link_into_other_language(p):
+    return edit(p, "en/settings/beta.md", 'Choose "Automatic".',
+                'Choose "Automatic" (<a href="../../../settings/alpha/">French version</a>).'), \
+        "French version", "leads into the French site (/settings/alpha/) from a English page"
+
+
+def image_without_file(p):
+    return edit(p, "fr/settings/alpha.md", "(alpha.svg)", "(alpha-old.png)"), "alpha-old.png", \
+        "contains a link 'alpha-old.png'"
+
+
+def section_missing_in_translation(p):
+    return edit(p, "en/settings/alpha.md", "## What to choose {#choose}\n", "**What to choose**\n"), "## Where", \
+        "1 '##' sections, but its French source docs/fr/settings/alpha.md has 2"
+
+
+def image_missing_in_translation(p):
+    return edit(p, "en/settings/alpha.md", "![Alpha screen](alpha.svg)\n", ""), "## Where", \
+        "0 images, but its French source docs/fr/settings/alpha.md has 1"
+
+
+CASES = {
+    "malformed YAML": (malformed_yaml, True),
+    "missing title": (missing_title, True),
+    "duplicate id": (duplicate_id, True),
+    "id differing between languages": (id_differs, True),
+    "unknown related id": (unknown_related, True),
+    "missing translation": (missing_translation, True),
+    "broken link": (broken_link, True),
+    "broken anchor": (broken_anchor, True),
+    "Markdown link into the other language": (markdown_link_into_other_language, True),
+    "HTML link into the other language": (html_link_into_other_language, False),   # the site check finds it
+    "image without file": (image_without_file, True),
+    "section missing in translation": (section_missing_in_translation, False),    # parity is not in the build
+    "image missing in translation": (image_missing_in_translation, False),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_fails_naming_file_line_and_problem(case, tmp_path, good_site):
+    project = tiny_project(tmp_path / "project")
+    mutate, build_fails = CASES[case]
+    md, marker, words = mutate(project)
+    file = md.relative_to(project).as_posix()
+    n, lines = run_check(project)
+    assert n > 0, f"{case}: check passed"
+    if marker is None:
+        where = f"{file}:" if md.exists() else f"{file}: "
+    else:
+        where = f"{file}:{line_of(md, marker)}: "
+    assert any(l.startswith(where) and words in l for l in lines), f"{case}: expected {where}...{words}\n" + \
+        "\n".join(lines)
+    assert all("(fix: " in l for l in lines if not l.startswith(("note:", " "))), lines
+
+    # the strict build: fails (and keeps the last good site) or, for what only `check` sees, passes
+    dest = tmp_path / "out" / "site"
+    shutil.copytree(good_site, dest)
+    before = (dest / "index.html").read_bytes()
+    proc = docs_cli.build_site(project / "mkdocs.yml", dest)
+    assert (proc.returncode != 0) == build_fails, proc.stderr
+    if build_fails:
+        assert (dest / "index.html").read_bytes() == before
+        assert not list(dest.parent.glob(".kb-build-*")), "temporary build folder left behind"
+
+
+def test_one_run_reports_every_problem(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    for mutate in (missing_title, unknown_related, broken_link, html_link_into_other_language,
+                   section_missing_in_translation):
+        mutate(project)
+    n, lines = run_check(project)
+    text = "\n".join(lines)
+    for words in ("missing required front-matter key 'title'", "unknown related article id 99",
+                  "contains a link 'gamma.md'", "leads into the French site", "'##' sections"):
+        assert words in text, text
+    assert n >= 5
+
+
+def test_malformed_yaml_line_points_at_the_yaml_error(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    edit(project, "fr/settings/alpha.md", 'tags: [alpha]', 'tags: [alpha\nweight: 3')
+    n, lines = run_check(project)
+    md = project / "docs/fr/settings/alpha.md"
+    assert any(l.startswith(f"docs/fr/settings/alpha.md:{line_of(md, 'weight: 3')}: malformed YAML") for l in lines), lines
+
+
+# --- parity and outdated, as units ----------------------------------------------------------------
+
+def test_structure_ignores_code_blocks_and_counts_links_images_and_sections():
+    body = ("Intro [a](a.md) and `[not](a link)`.\n\n## One {#one}\n\n![img](x.png) <img src=\"y.png\">\n\n"
+            "```md\n## not a section\n[no](link.md)\n```\n\n### Sub {#sub}\n\n## Two\n\n"
+            "[![badge](b.svg)](https://example.com) <a href=\"c.md\">c</a>\n")
+    s = parity.structure(body, 10)
+    assert [i.value for i in s.sections] == ["#one", "Two"]
+    assert [i.value for i in s.ids] == ["one", "sub"]
+    assert [i.value for i in s.images] == ["x.png", "y.png", "b.svg"]
+    assert [i.value for i in s.links] == ["a.md", "(external)", "c.md"]
+    assert s.sections[0].line == 12
+
+
+def _git(path: Path, *args: str) -> None:
+    import subprocess
+    subprocess.run(["git", "-C", str(path), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def git_env(monkeypatch):
+    for k, v in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                 "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": "/dev/null",
+                 "GIT_CONFIG_NOSYSTEM": "1"}.items():
+        monkeypatch.setenv(k, v)
+
+
+def test_outdated_follows_git_history_and_uncommitted_changes(tmp_path, git_env):
+    import os
+    project = tiny_project(tmp_path / "project")
+    assert parity.outdated_paths(project, "docs") == set()       # not a git work tree: nothing outdated
+    _git(project, "init", "-q")
+    _git(project, "add", "docs")
+    _git(project, "commit", "-q", "-m", "both")
+    assert parity.outdated_paths(project, "docs", "fr", "en") == set()
+    fr = edit(project, "fr/settings/alpha.md", "L'alpha se règle", "L'alpha se règle facilement")
+    assert parity.outdated_paths(project, "docs") == {"settings/alpha.md"}      # uncommitted source change
+    _git(project, "commit", "-q", "-am", "fr only")
+    assert parity.outdated_paths(project, "docs") == {"settings/alpha.md"}      # committed after the translation
+    en = edit(project, "en/settings/alpha.md", "Alpha is set", "Alpha is easily set")
+    assert parity.outdated_paths(project, "docs") == set()                      # translation being updated
+    os.utime(fr, (en.stat().st_mtime + 10,) * 2)
+    edit(project, "fr/settings/beta.md", "Automatique", "Auto")
+    _git(project, "commit", "-q", "-am", "en updated")
+    assert parity.outdated_paths(project, "docs") == {"settings/beta.md"}
+    assert parity.outdated_paths(project / "docs", project / "docs") == {"settings/beta.md"}   # any work-tree root
+
+
+# --- the real site ----------------------------------------------------------------------------------
+
+def test_real_content_passes_validation_and_parity():
+    catalogue = Catalogue.load(ROOT / "docs", LANGS, "fr", root=ROOT)
+    assert [str(p) for p in catalogue.problems + parity.problems(catalogue)] == []
+
+
+def test_real_site_passes_the_site_level_link_check(site):
+    report = linkcheck.check_site(site.path, ROOT / "docs", LANGS, "fr", root=ROOT)
+    assert [str(p) for p in report.problems] == []
+    assert report.pages >= 46 and report.links > 1000
+
+
+def test_check_command_passes_on_the_real_project():
+    n, lines = run_check(ROOT)
+    assert n == 0, "\n".join(lines)
