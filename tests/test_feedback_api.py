@@ -247,7 +247,7 @@ def test_storage_failure_is_503_and_says_the_vote_was_not_recorded(tmp_path):
 
     s = Broken(tmp_path / "b.sqlite3")
     with make_client(s) as c:
-        assert_json_error(post(c, "/api/feedback", VOTE), 503, "not recorded")
+        assert_json_error(post(c, "/api/feedback", VOTE), 503, "nothing was recorded")
     assert s.vote_count() == 0
     s.close()
 
@@ -262,7 +262,7 @@ def test_a_storage_that_does_not_answer_in_time_is_503(tmp_path):
 
     s = Slow(tmp_path / "slow.sqlite3")
     with make_client(s, write_timeout=0.1) as c:
-        assert_json_error(post(c, "/api/feedback", VOTE), 503, "not recorded")
+        assert_json_error(post(c, "/api/feedback", VOTE), 503, "nothing was recorded")
     s.close()
 
 

@@ -343,7 +343,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                              dict(exc.headers or {}))
 
     async def storage_error(request: Request, exc: StorageError) -> Response:
-        return json_response({"error": "storage unavailable; the vote was not recorded, try again later"}, 503)
+        return json_response({"error": "storage unavailable; nothing was recorded, try again later"}, 503)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         return json_response({"error": "internal error"}, 500)
