@@ -98,7 +98,8 @@ def project(config: Path) -> dict:
             "default": default or languages[0], "site_url": data.get("site_url")}
 
 
-def _print_problems(problems, out=sys.stdout) -> None:
+def _print_problems(problems, out=None) -> None:
+    out = out or sys.stdout
     for p in problems:
         print(str(p), file=out)
 
@@ -190,12 +191,13 @@ def _not_reported_yet(site_problems, earlier):
 
 
 def run_check(config: Path, site: Path | None = None, external: bool = False, timeout: float = 10.0,
-              outdated_fails: bool = False, out=sys.stdout) -> int:
+              outdated_fails: bool = False, out=None, external_match: str | None = None) -> int:
     """Content validation, translation parity, strict build into a temporary folder, site-level link
     check; prints every problem as 'file:line: message (fix: ...)' and returns how many there are."""
     from helpcenter import linkcheck, parity
     from helpcenter.catalogue import Catalogue
     from helpcenter.problems import Problem
+    out = out or sys.stdout
     cfg = project(config)
     root, docs, langs, default = cfg["root"], cfg["docs"], cfg["languages"], cfg["default"]
     catalogue = Catalogue.load(docs, langs, default, root=root)
@@ -223,9 +225,10 @@ def run_check(config: Path, site: Path | None = None, external: bool = False, ti
             report = linkcheck.check_site(site, docs, langs, default, root=root,
                                           skip_switch=_paths_with_problems(catalogue.problems, docs, root))
             problems += _not_reported_yet(report.problems, problems)
-            if external and report.external:
-                print(f"checking {len(report.external)} external link(s)...", file=sys.stderr)
-                results = linkcheck.check_external(report.external, timeout=timeout)
+            urls = [u for u in report.external if not external_match or re.search(external_match, u)]
+            if external and urls:
+                print(f"checking {len(urls)} external link(s)...", file=sys.stderr)
+                results = linkcheck.check_external(urls, timeout=timeout)
                 problems += linkcheck.external_problems(report, results)
         else:
             problems.append(Problem(str(site), None, "no built site to check (no index.html)",
@@ -251,7 +254,8 @@ def run_check(config: Path, site: Path | None = None, external: bool = False, ti
 
 def cmd_check(args) -> int:
     site = Path(args.site).resolve() if args.site else None
-    n = run_check(Path(args.config).resolve(), site, args.external, args.timeout, args.outdated_fails)
+    n = run_check(Path(args.config).resolve(), site, args.external, args.timeout, args.outdated_fails,
+                  external_match=args.external_match)
     return 1 if n else 0
 
 
@@ -341,6 +345,7 @@ def main(argv=None) -> int:
     p.add_argument("--site", help="check this already built site instead of building one")
     p.add_argument("--external", action="store_true", help="also check external links (needs internet)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per external request (default 10)")
+    p.add_argument("--external-match", metavar="REGEX", help="with --external: only URLs matching this")
     p.add_argument("--outdated-fails", action="store_true",
                    help="count outdated translations as problems (by default they are listed as notes)")
     p.set_defaults(func=cmd_check)
