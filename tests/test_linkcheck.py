@@ -1,13 +1,11 @@
 """Unit tests of the site-level link checker on tiny hand-made HTML trees (no MkDocs build)."""
 from __future__ import annotations
 
-import http.server
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from fixtures import LocalServer
 from helpcenter import linkcheck
 
 SITE_URL = "https://help.example.com/"
@@ -252,61 +250,27 @@ def test_the_same_template_problem_on_many_pages_is_reported_once(tmp_path):
 
 # --- external links: a local server stands for the internet ----------------------------------------
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    hits: dict[str, int] = {}
-
-    def _answer(self, body: bool):
-        self.hits[self.path] = self.hits.get(self.path, 0) + 1
-        status = 200
-        if self.path == "/missing":
-            status = 404
-        elif self.path == "/nohead" and self.command == "HEAD":
-            status = 405
-        elif self.path == "/flaky" and self.hits[self.path] == 1:
-            status = 503
-        elif self.path == "/slow":
-            time.sleep(1.0)
-        self.send_response(status)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        if body:
-            self.wfile.write(b"ok")
-
-    def do_HEAD(self):
-        self._answer(False)
-
-    def do_GET(self):
-        self._answer(True)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def server():
-    _Handler.hits = {}
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with LocalServer() as srv:
+        yield srv
 
 
 def test_external_links_are_checked_only_on_demand_with_timeout_and_one_retry(server):
+    hits, server = server.hits, server.url
     urls = [f"{server}/ok", f"{server}/missing", f"{server}/nohead", f"{server}/flaky", f"{server}/slow"]
     results = linkcheck.check_external(urls, timeout=0.3, workers=4, per_host=2, retries=1, retry_delay=0.05)
     assert results[f"{server}/ok"] is None
     assert results[f"{server}/missing"] == "HTTP 404"
     assert results[f"{server}/nohead"] is None                 # HEAD refused: asked again with GET
     assert results[f"{server}/flaky"] is None                  # 503 then 200: the retry saved it
-    assert _Handler.hits["/flaky"] == 2
+    assert hits["/flaky"] == 2
     assert results[f"{server}/slow"].startswith("no answer")   # timed out twice (first try and retry)
-    assert _Handler.hits["/slow"] == 2
+    assert hits["/slow"] == 2
 
 
 def test_external_problems_name_the_markdown_file(tmp_path, server):
+    server = server.url
     files = good_site()
     fr_a = "settings/a/index.html"
     files[fr_a] = files[fr_a].replace("https://www.proabono.com/", f"{server}/missing")
