@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import export, links, popular, related, searchindex, seo, strings  # noqa: E402
+from helpcenter import export, links, parity, popular, related, searchindex, seo, strings  # noqa: E402
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -69,8 +69,10 @@ def _load(config, plugin) -> None:
                 for a in language.by_id.values()]
         ranked = related.rank(docs, int(kb.get("related_count", 6)))
         rel[code] = {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
+    outdated = {code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code)
+                for code in catalogue.langs if code != catalogue.default}
     STATE.clear()
-    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={})
+    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={}, outdated=outdated)
 
 
 @event_priority(-110)   # after static-i18n has given files their language URLs
@@ -144,6 +146,9 @@ def on_page_context(context, page, config, nav):
         kb.update(kind="untranslated", source=source, source_lang=catalogue.default,
                   breadcrumbs=breadcrumbs(language, source, t["home"]))
     elif article is not None:
+        source = catalogue[catalogue.default].articles.get(rel)
+        if rel in STATE["outdated"].get(lang, ()) and source is not None:
+            kb.update(outdated=True, source=source, source_lang=catalogue.default)
         kb.update(kind="article", article=article, short_url=links.short_url(lang, article.id, catalogue.default), category=language.category_of(article),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
