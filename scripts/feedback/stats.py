@@ -93,5 +93,6 @@ def report(storage: Storage, catalogue: Catalogue | None = None, lang: str | Non
         lines += ["", f"{len(unvoted)} of {len(known)} catalogue articles have no votes yet."]
     votes = sum(c.votes for c in totals.values())
     views = sum(c.views for c in totals.values())
-    lines.append(f"Total: {votes} votes, {views} views.")
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    lines.append(f"Total: {plural(votes, 'vote')}, {plural(views, 'view')}.")
     return "\n".join(lines)
