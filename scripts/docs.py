@@ -3,9 +3,14 @@
 
     python scripts/docs.py build [--site-dir DIR] [--config FILE]   strict build, atomic swap
     python scripts/docs.py new "Titre" --en-title "Title" --category settings[/emails]
-                                --description "..." --en-description "..."   new article in both languages
-    python scripts/docs.py check [--external] [--site DIR]           content, strict build, site links
-    python scripts/docs.py status [--json]                           translation status of every article
+        --description "..." --en-description "..." [--slug S] [--tags a,b] [--en-tags a,b] [--related 1,2]
+                                                 new article in both languages (next free id)
+    python scripts/docs.py check [--site DIR] [--external [--external-match RE] [--timeout S]]
+                                 [--outdated-fails]
+                                                 content validation, parity, strict build, site link check
+    python scripts/docs.py status [--json]       translation status (ok, missing, outdated) and review codes
+
+Every problem is printed as ``file:line: message (fix: what to do)``; ``check`` exits 1 when there is any.
 """
 from __future__ import annotations
 

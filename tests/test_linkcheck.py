@@ -181,6 +181,16 @@ def test_every_sitemap_entry_must_exist(tmp_path):
                     "(en/old/index.html) (fix: the page was not built: check the build's warnings)"]
 
 
+def test_robots_txt_sitemap_must_exist(tmp_path):
+    files = good_site()
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {SITE_URL}sitemap.xml\n"
+    assert messages(check(tmp_path, files)) == []
+    files["robots.txt"] = f"User-agent: *\nSitemap: {SITE_URL}sitemaps/all.xml\n"
+    assert messages(check(tmp_path / "2", files)) == [
+        f"robots.txt: robots.txt names the sitemap '{SITE_URL}sitemaps/all.xml', which is not in the built site "
+        "(fix: fix the Sitemap: line (site_url in mkdocs.yml))"]
+
+
 def test_redirect_stubs_must_lead_to_an_existing_page_of_their_language(tmp_path):
     stub = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Redirecting...</title>'
             '<link rel="canonical" href="{u}"><script>location.href="{u}"</script>'

@@ -492,12 +492,22 @@ class SiteChecker:
         return issues
 
     def _check_sitemap(self) -> list[_Issue]:
+        issues = []
+        robots = self.site / "robots.txt"
+        if robots.is_file():
+            fake = Page("robots.txt", None, "sitemap", set(), [])
+            for m in re.finditer(r"(?im)^\s*sitemap:\s*(\S+)", robots.read_text(encoding="utf-8", errors="replace")):
+                url = m.group(1)
+                if self.classify(url) == "internal" and self.resolve("", url)[0] is None:
+                    issues.append(_Issue(fake, Link("loc", "loc", url, m.start()),
+                                         f"robots.txt names the sitemap '{url}', which is not in the built site",
+                                         "fix the Sitemap: line (site_url in mkdocs.yml)", f"robots|{url}",
+                                         in_markdown=False))
         path = self.site / "sitemap.xml"
         if not path.is_file():
-            return []
+            return issues
         text = path.read_text(encoding="utf-8", errors="replace")
         fake = Page("sitemap.xml", None, "sitemap", set(), [])
-        issues = []
         for m in _SITEMAP_URL.finditer(text):
             url = html.unescape(m.group(1) or m.group(2))
             if self.classify(url) != "internal" and not url.startswith("/"):
@@ -640,7 +650,7 @@ class SiteChecker:
     def _where(self, page: Page, link: Link | None, nth: int = 0) -> tuple[str, int | None]:
         shown = self.source_of(page)
         if shown is None:
-            return (self._shown(page.rel) if page.kind != "sitemap" else "sitemap.xml", None)
+            return (self._shown(page.rel) if page.kind != "sitemap" else page.rel, None)
         line = self._find_line(shown, page, link, nth) if link is not None else None
         return shown, line
 
