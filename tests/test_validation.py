@@ -214,10 +214,12 @@ def test_outdated_follows_git_history_and_uncommitted_changes(tmp_path, git_env)
     _git(project, "commit", "-q", "-am", "fr only")
     assert parity.outdated_paths(project, "docs") == {"settings/alpha.md"}      # committed after the translation
     en = edit(project, "en/settings/alpha.md", "Alpha is set", "Alpha is easily set")
-    os.utime(en, (fr.stat().st_mtime + 10,) * 2)
     assert parity.outdated_paths(project, "docs") == set()                      # translation being updated
-    os.utime(fr, (en.stat().st_mtime + 10,) * 2)                                 # ... then the source again
+    edit(project, "fr/settings/alpha.md", "facilement", "très facilement")      # both uncommitted:
+    os.utime(en, (fr.stat().st_mtime - 10,) * 2)                                 # the last saved wins
     assert parity.outdated_paths(project, "docs") == {"settings/alpha.md"}
+    os.utime(en, (fr.stat().st_mtime + 10,) * 2)
+    assert parity.outdated_paths(project, "docs") == set()
     edit(project, "fr/settings/beta.md", "Automatique", "Auto")
     _git(project, "commit", "-q", "-am", "en updated")
     assert parity.outdated_paths(project, "docs") == {"settings/beta.md"}
