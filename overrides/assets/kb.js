@@ -30,23 +30,24 @@
     return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
   }
 
+  function post(endpoint, payload) {
+    if (!endpoint) return;
+    try {
+      fetch(endpoint, {
+        method: "POST",
+        mode: "cors",
+        keepalive: true,
+        credentials: "omit",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(payload)
+      }).catch(function () { /* a collector failure never breaks the page */ });
+    } catch (e) { /* idem */ }
+  }
+
   /* The three hooks: DOM event (always), HTTP endpoint (when configured), analytics (when on). */
   function report(form, payload) {
     document.dispatchEvent(new CustomEvent("kb:feedback", { detail: payload }));
-
-    var endpoint = form.dataset.endpoint;
-    if (endpoint) {
-      try {
-        fetch(endpoint, {
-          method: "POST",
-          mode: "cors",
-          keepalive: true,
-          credentials: "omit",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(payload)
-        }).catch(function () { /* a collector failure never breaks the page */ });
-      } catch (e) { /* idem */ }
-    }
+    post(form.dataset.endpoint, payload);
 
     var data = payload.value === "yes" ? 1 : 0;
     try {
@@ -89,6 +90,8 @@
   function setup(form) {
     if (form.dataset.kbReady) return;
     form.dataset.kbReady = "1";
+    /* one page view per article shown, when a views endpoint is configured */
+    post(form.dataset.viewsEndpoint, { id: Number(form.dataset.id), lang: form.dataset.lang });
     var state = load(form);
     if (state && state.comment) form.querySelector("textarea").value = state.comment;
     render(form, state);
