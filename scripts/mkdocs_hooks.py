@@ -134,8 +134,7 @@ def on_page_context(context, page, config, nav):
     if rel == "index.md" and language.home:
         kb.update(kind="home", breadcrumbs=breadcrumbs(language, language.home, t["home"]),
                   categories=[_category_card(c, lang) for c in language.top_categories],
-                  popular=popular.rank(language.by_id.values(), lang, STATE["stats"],
-                                       int(limits.get("popular_count", 5))))
+                  popular=_popular(lang, int(limits.get("popular_count", 5))))
     elif category is not None:
         kb.update(kind="category", category=category, breadcrumbs=breadcrumbs(language, category, t["home"]),
                   subcategories=[_category_card(c, lang) for c in category.children])
@@ -152,13 +151,28 @@ def on_page_context(context, page, config, nav):
         kb.update(kind="article", article=article, short_url=links.short_url(lang, article.id, catalogue.default), category=language.category_of(article),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
-                  popular=popular.rank(language.by_id.values(), lang, STATE["stats"],
-                                       int(limits.get("popular_count", 5))))
+                  popular=_popular(lang, int(limits.get("popular_count", 5))))
     kb["seo"] = seo.page_meta(config.site_url or "", lang, catalogue.default, list(catalogue.langs),
                               {code: catalogue.url_of(code, rel) for code in catalogue.langs}, kb)
     context["kb"] = kb
     _set_alternates(config, catalogue, lang, rel)
     _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
+    return context
+
+
+def _popular(lang: str, count: int) -> list:
+    """Popular articles of a language: the same on every page, so ranked once per build."""
+    cache = STATE.setdefault("popular", {})
+    if (lang, count) not in cache:
+        language = STATE["catalogue"][lang]
+        cache[(lang, count)] = popular.rank(language.by_id.values(), lang, STATE["stats"], count)
+    return cache[(lang, count)]
+
+
+def on_template_context(context, template_name, config):
+    """Theme pages (404.html) belong to no article: the language switch leads to each home page."""
+    if "catalogue" in STATE and template_name == "404.html":
+        _set_alternates(config, STATE["catalogue"], _current_lang(config), "index.md")
     return context
 
 
@@ -185,18 +199,48 @@ def _category_card(category: Category, lang: str) -> dict:
 def _cut_sidebar(lang: str, current: Article | None, t: dict, limit: int) -> None:
     """Show at most ``limit`` articles per category in the side navigation, then "Show all (N)"."""
     for section in STATE["sections"].get(lang, {}).values():
-        children = section.kb_all_children
-        pages = [c for c in children if isinstance(c, Page) and c.file.name != "index"]
-        if len(pages) <= limit:
-            section.children = children
+        plan = _sidebar_plan(section, t, limit)
+        if plan is None:
+            section.children = section.kb_all_children
             continue
+        default, articles, beyond, children_for = plan
+        if current is not None and id(current) in beyond:
+            section.children = children_for({a.url for a in sidebar_slice(articles, current, limit)})
+        else:
+            section.children = list(default)
+
+
+def _sidebar_plan(section: Section, t: dict, limit: int):
+    """What ``_cut_sidebar`` needs for one section, computed once per build and language (the cut
+    runs for every page: recomputing it made the build quadratic in the size of a category).
+
+    None when the section is short enough; else (children when the current page's article is not cut
+    out, the category's articles, ids of the articles cut out by default, children for shown URLs).
+    """
+    key = (limit, t["show_all"])
+    cached = getattr(section, "kb_sidebar_plan", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    children = section.kb_all_children
+    pages = [c for c in children if isinstance(c, Page) and c.file.name != "index"]
+    plan = None
+    if len(pages) > limit:
         category: Category = section.kb_category
-        by_url = {p.url: p for p in pages}
-        articles = [a for a in category.articles if a.url in by_url]
-        shown = {a.url for a in sidebar_slice(articles, current, limit)}
+        page_ids = {id(p) for p in pages}
+        page_urls = {p.url for p in pages}
+        articles = [a for a in category.articles if a.url in page_urls]
+        first = sidebar_slice(articles, None, limit)
+        first_ids = {id(a) for a in first}
+        beyond = {id(a) for a in articles if id(a) not in first_ids} if first else set()
         link = Link(t["show_all"].format(n=len(category.all_articles())), category.url)
         link.parent = section
-        section.children = [c for c in children if not (c in pages and c.url not in shown)] + [link]
+
+        def children_for(shown: set[str]) -> list:
+            return [c for c in children if not (id(c) in page_ids and c.url not in shown)] + [link]
+
+        plan = (children_for({a.url for a in first}), articles, beyond, children_for)
+    section.kb_sidebar_plan = (key, plan)
+    return plan
 
 
 @event_priority(-110)   # after static-i18n has built every language

@@ -174,3 +174,10 @@ def test_no_third_party_request_on_page_load(site):
                 if tag == "link" and el.get("rel") and set(el["rel"]) & {"alternate", "canonical"}:
                     continue
                 assert not url.startswith(("http://", "https://", "//")), f"{page}: {tag} {url}"
+
+
+def test_404_page_language_switch_leads_to_each_home(site):
+    soup = site.soup(site.path / "404.html")
+    links = {a["hreflang"]: a["href"] for a in soup.select("a.md-select__link")}
+    # 404.html is served at any depth, so its links are absolute from the site root
+    assert links["fr"] in ("/", "/.") and links["en"] == "/en/"
