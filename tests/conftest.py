@@ -79,6 +79,17 @@ def site(tmp_path_factory) -> Site:
     return Site(dest)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright, one per test process."""
+    from browser_support import launch
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
 @pytest.fixture
 def site_copy(tmp_path) -> Path:
     """A copy of the project's sources (not its venv or built site) to break on purpose."""

@@ -6,18 +6,10 @@ import time
 import httpx
 import pytest
 
-from browser_support import SiteServer, launch
+from browser_support import SiteServer
 from conftest import ROOT, build
 from feedback_support import start_service
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def wait_for(predicate, timeout=10.0):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import SiteServer, launch
+from browser_support import SiteServer
 from conftest import LANGS, ROOT, Site, build
 
 LABELS = {"fr": ("Cela vous a-t-il été utile ?", "Oui", "Non", "Merci pour votre retour !", "Contacter le support"),
@@ -46,14 +46,6 @@ def monkeypatch_module():
     yield mp
     mp.undo()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("lang,path,title", [

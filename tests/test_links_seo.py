@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from browser_support import SiteServer, launch
+from browser_support import SiteServer
 from conftest import LANGS, ROOT, SITE_URL, build
 from test_site_structure import DOCS, article_sources, url_of
 
@@ -154,14 +154,6 @@ def test_missing_english_article_is_never_served_silently_in_french(site_copy, t
     assert soup.select_one("link[rel=canonical]")["href"] == SITE_URL + "settings/segment-logo/"
     assert soup.select_one("div[lang=fr]") is not None
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def test_short_link_keeps_the_anchor_and_copy_link_copies_the_full_url(site, browser):

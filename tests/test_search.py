@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from browser_support import SiteServer, launch
+from browser_support import SiteServer
 from conftest import LANGS
 
 
@@ -33,14 +33,6 @@ def server(site):
     yield srv
     srv.close()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def search(browser, server, path, query):

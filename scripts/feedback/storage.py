@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Iterable, Protocol, Sequence, Union
 from urllib.parse import urlsplit
 
+from helpcenter.popular import Counts  # the counts the statistics file carries, one definition
+
 
 @dataclass(frozen=True)
 class Vote:
@@ -45,22 +47,6 @@ class View:
 
 
 Event = Union[Vote, View]
-
-
-@dataclass(frozen=True)
-class Counts:
-    views: int = 0
-    yes: int = 0
-    no: int = 0
-
-    @property
-    def votes(self) -> int:
-        return self.yes + self.no
-
-    @property
-    def helpful_ratio(self) -> float | None:
-        """yes / (yes + no), or None without votes."""
-        return self.yes / self.votes if self.votes else None
 
 
 @dataclass(frozen=True)
@@ -181,7 +167,44 @@ ON CONFLICT (article_id, lang, day) DO UPDATE SET
 """
 
 
-class SQLiteStorage:
+class _Reads:
+    """Read queries shared by both storages: only the placeholder and the value types differ."""
+
+    PARAM = "?"
+
+    def _query(self, sql: str, params=()) -> list[tuple]:
+        raise NotImplementedError
+
+    def _day(self, day: date):
+        return day
+
+    def _created(self, value) -> datetime:
+        return value
+
+    def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]:
+        sql = "SELECT article_id, lang, SUM(views), SUM(yes), SUM(no) FROM daily"
+        params: tuple = ()
+        if since is not None:
+            sql += f" WHERE day >= {self.PARAM}"
+            params = (self._day(since),)
+        rows = self._query(sql + " GROUP BY article_id, lang", params)
+        return {(a, l): Counts(int(v), int(y), int(n)) for a, l, v, y, n in rows}
+
+    def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
+        sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"
+        params: list = []
+        if article is not None:
+            sql += f" AND article_id = {self.PARAM} AND lang = {self.PARAM}"
+            params += list(article)
+        rows = self._query(sql + f" ORDER BY seq DESC LIMIT {self.PARAM}", (*params, int(limit)))
+        return [Comment(a, l, v, c, self._created(t)) for a, l, v, c, t in rows]
+
+    def vote_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM votes")[0][0])
+
+
+class SQLiteStorage(_Reads):
+    PARAM = "?"
     """One SQLite file in WAL mode, synchronous=FULL: a committed batch survives a crash of the process
     and of the machine. Safe to share between threads (one lock) and between processes (WAL, busy
     timeout)."""
@@ -211,6 +234,12 @@ class SQLiteStorage:
                     raise
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: cannot open the SQLite database ({exc})") from None
+
+    def _day(self, day: date):
+        return day.isoformat()
+
+    def _created(self, value) -> datetime:
+        return datetime.fromisoformat(value)
 
     def describe(self) -> str:
         return f"sqlite:{self.path}"
@@ -259,27 +288,6 @@ class SQLiteStorage:
             except sqlite3.Error as exc:
                 raise StorageError(f"SQLite read failed: {exc}") from None
 
-    def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]:
-        sql = "SELECT article_id, lang, SUM(views), SUM(yes), SUM(no) FROM daily"
-        params: tuple = ()
-        if since is not None:
-            sql += " WHERE day >= ?"
-            params = (since.isoformat(),)
-        rows = self._query(sql + " GROUP BY article_id, lang", params)
-        return {(a, l): Counts(int(v), int(y), int(n)) for a, l, v, y, n in rows}
-
-    def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
-        sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"
-        params: list = []
-        if article is not None:
-            sql += " AND article_id = ? AND lang = ?"
-            params += list(article)
-        rows = self._query(sql + " ORDER BY seq DESC LIMIT ?", (*params, int(limit)))
-        return [Comment(a, l, v, c, datetime.fromisoformat(t)) for a, l, v, c, t in rows]
-
-    def vote_count(self) -> int:
-        return int(self._query("SELECT COUNT(*) FROM votes")[0][0])
-
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -322,7 +330,8 @@ def redact_url(url: str) -> str:
     return parts._replace(netloc=f"{user}:***@{netloc[-1]}").geturl()
 
 
-class PostgresStorage:
+class PostgresStorage(_Reads):
+    PARAM = "%s"
     """PostgreSQL through psycopg 3. One connection, reopened after a failure; a failed batch raises
     ``StorageError`` and stores nothing (the transaction is rolled back)."""
 
@@ -412,27 +421,6 @@ class PostgresStorage:
     def _query(self, sql: str, params=()) -> list[tuple]:
         with self._lock:
             return self._run(lambda conn: conn.execute(sql, params).fetchall())
-
-    def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]:
-        sql = "SELECT article_id, lang, SUM(views), SUM(yes), SUM(no) FROM daily"
-        params: tuple = ()
-        if since is not None:
-            sql += " WHERE day >= %s"
-            params = (since,)
-        rows = self._query(sql + " GROUP BY article_id, lang", params)
-        return {(a, l): Counts(int(v), int(y), int(n)) for a, l, v, y, n in rows}
-
-    def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
-        sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"
-        params: list = []
-        if article is not None:
-            sql += " AND article_id = %s AND lang = %s"
-            params += list(article)
-        rows = self._query(sql + " ORDER BY seq DESC LIMIT %s", (*params, int(limit)))
-        return [Comment(a, l, v, c, t) for a, l, v, c, t in rows]
-
-    def vote_count(self) -> int:
-        return int(self._query("SELECT COUNT(*) FROM votes")[0][0])
 
     def close(self) -> None:
         with self._lock:

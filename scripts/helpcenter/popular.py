@@ -34,6 +34,15 @@ class Counts:
     def popularity(self) -> int:
         return self.views + YES_WEIGHT * self.yes
 
+    @property
+    def votes(self) -> int:
+        return self.yes + self.no
+
+    @property
+    def helpful_ratio(self) -> float | None:
+        """yes / (yes + no), or None without votes."""
+        return self.yes / self.votes if self.votes else None
+
 
 Stats = dict[tuple[int, str], Counts]
 
