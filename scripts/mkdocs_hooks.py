@@ -44,10 +44,20 @@ def on_config(config):
     first = plugin.current_language in (None, plugin.default_language) and not plugin.building
     if first or "catalogue" not in STATE:
         _load(config, plugin)
+    _linear_search_dedup(plugin)
     # short links and aliases of the language being built, written by mkdocs-redirects
     lang = plugin.current_language or plugin.default_language
     config.plugins["redirects"].config["redirect_maps"] = links.redirect_map(STATE["catalogue"], lang)
     return config
+
+
+def _linear_search_dedup(plugin) -> None:
+    """static-i18n drops fallback pages from the mixed search index by comparing every pair of entries
+    (quadratic: 13 s of a 60 s build at 2,000 articles per language); same result in linear time."""
+    if "reconfigure_search_duplicates" not in vars(plugin):
+        slow = plugin.reconfigure_search_duplicates
+        plugin.reconfigure_search_duplicates = lambda entries: searchindex.drop_fallback_duplicates(
+            entries, plugin.build_languages, slow)
 
 
 def _load(config, plugin) -> None:
