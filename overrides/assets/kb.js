@@ -169,6 +169,31 @@
     setupCopyLinks();
   }
 
+  /* Material's search overlay is a dialog without a name: give it the search field's label. */
+  var search = document.querySelector(".md-search[role=dialog]"), query = document.querySelector(".md-search__input");
+  if (search && query && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", query.getAttribute("aria-label") || "");
+
+  /* Material fetches "sitemap.xml" next to every <link rel="alternate"> to map pages between languages.
+   * Ours are the page's hreflang URLs (not language roots): 3 requests per page for missing files, and the
+   * whole sitemap on home pages. Our language links already lead to the same page in the other language,
+   * so these requests are not sent (they stay pending: Material keeps the links as they are). */
+  (function () {
+    var skip = {}, links = document.querySelectorAll("link[rel=alternate][hreflang]");
+    for (var i = 0; i < links.length; i++) skip[new URL("sitemap.xml", links[i].href).href] = true;
+    var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.open = function (method, url) {
+      try {
+        this.kbSkip = String(method).toUpperCase() === "GET" && skip[new URL(String(url), location.href).href] === true;
+      } catch (e) {
+        this.kbSkip = false;
+      }
+      return open.apply(this, arguments);
+    };
+    XMLHttpRequest.prototype.send = function () {
+      if (!this.kbSkip) return send.apply(this, arguments);
+    };
+  })();
+
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   } else if (document.readyState === "loading") {
