@@ -37,7 +37,7 @@ case "${1:-}" in
     exec .venv/bin/python scripts/docs.py build ;;
   test)
     apt_install /usr/bin/chromium chromium
-    apt_install /usr/lib/postgresql/15/bin/initdb postgresql
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_install /nonexistent postgresql
     venv requirements-dev.txt
     shift
     exec .venv/bin/python -m pytest -n 2 "$@" ;;
