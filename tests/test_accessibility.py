@@ -7,21 +7,19 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser_support import SiteServer, launch
+from browser_support import SiteServer
 from conftest import LANGS
-from test_pageweight import in_thread
 
 NO = {"fr": "Non", "en": "No"}
 BLOCKING = ("critical", "serious")
 
 
 @pytest.fixture(scope="module")
-def violations(site) -> dict[tuple[str, str], tuple[str, list[dict]]]:
-    """{(lang, kind): (url, axe violations)}, all pages checked in one browser."""
+def violations(site, browser) -> dict[tuple[str, str], tuple[str, list[dict]]]:
+    """{(lang, kind): (url, axe violations)}, every page checked once."""
     server = SiteServer(site.path)
-
-    def check(browser):
-        out = {}
+    out = {}
+    try:
         for lang in LANGS:
             for kind, url in _pages(site, lang).items():
                 context = browser.new_context()
@@ -34,12 +32,9 @@ def violations(site) -> dict[tuple[str, str], tuple[str, list[dict]]]:
                     out[(lang, kind)] = (url, Axe().run(page).response["violations"])
                 finally:
                     context.close()
-        return out
-
-    try:
-        return in_thread(check)
     finally:
         server.close()
+    return out
 
 
 def _pages(site, lang: str) -> dict[str, str]:

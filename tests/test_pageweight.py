@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 
 import pytest
 
@@ -12,31 +11,6 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import bench_pageweight as weight  # noqa: E402
-
-
-def in_thread(fn):
-    """Run ``fn(browser)`` with its own Playwright in a thread of its own: other test modules of the same
-    worker may hold a Playwright (sync API, one per thread) open at the same time."""
-    out: dict = {}
-
-    def run():
-        from playwright.sync_api import sync_playwright
-        try:
-            with sync_playwright() as p:
-                browser = weight.launch(p)
-                try:
-                    out["value"] = fn(browser)
-                finally:
-                    browser.close()
-        except BaseException as exc:   # re-raised in the test's thread
-            out["error"] = exc
-
-    thread = threading.Thread(target=run, name="browser")
-    thread.start()
-    thread.join()
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
 
 
 def test_our_css_and_js_add_at_most_5_kb(site):
@@ -56,8 +30,8 @@ def test_every_article_html_with_our_assets_is_within_the_page_budget(site):
 
 
 @pytest.fixture(scope="module")
-def loads(site):
-    return in_thread(lambda browser: weight.measure(site.path, weight.pick_pages(site.path), browser))
+def loads(site, browser):
+    return weight.measure(site.path, weight.pick_pages(site.path), browser)
 
 
 def test_first_load_of_home_category_and_article_within_budget_and_local_only(loads):
