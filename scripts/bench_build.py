@@ -4,8 +4,7 @@
     python scripts/bench_build.py                       # N = 200 and 2,000 articles per language
     python scripts/bench_build.py --sizes 500           # other sizes
     python scripts/bench_build.py --sizes 2000 --profile full.prof   # cProfile of the full build
-    options: --keep DIR (keep the generated projects and sites), --only full|bare, --no-linkcheck,
-             --parallel (also time one build process per language, and compare with the sequential site)
+    options: --keep DIR (keep the generated projects and sites), --only full|bare, --no-linkcheck
 
 For every N it generates a synthetic help center (N articles per language, 10 categories, ~500 words,
 ``## Heading {#id}`` sections with the same ids in both languages, internal links to articles, sections
@@ -17,9 +16,11 @@ weights and a few aliases), then builds the same content twice:
 - bare: Material + mkdocs-static-i18n + ``navigation.prune`` and the same Markdown extensions (so that
   the pages have the same content), without hooks, overrides or redirects.
 
-Figures per build: wall seconds, ms per built page, peak memory of the build process (maxrss), size of
+The full project is made a git work tree with one commit (the hooks read git history). Figures per
+build: wall and CPU seconds, ms per built page (wall / HTML pages of both languages: articles,
+categories, homes; redirect stubs not counted), peak memory of the build process (maxrss), size of
 the site and average HTML per page, search index per language raw and gzip-compressed (level 6, as a
-web server would), and the full/bare ratio. For the full site of the largest N it also runs the
+web server would; the bare build has one index mixing both languages), and the full/bare ratio. For the full site of the largest N it also runs the
 site-level link check (scripts/helpcenter/linkcheck.py) and prints pages per second.
 """
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _rel_link(src: str, dst: str) -> str:
 
 
 def generate(docs: Path, n: int, seed: int = 7) -> int:
-    """Write docs/<lang>/ for ``n`` articles per language; returns how many words an article has on average."""
+    """Write docs/<lang>/ for ``n`` articles per language; returns the average number of words of a body."""
     words_total = 0
     for lang in LANGS:
         rng = random.Random(seed)          # same structure (ids, links, related) in both languages
@@ -148,7 +149,7 @@ def generate(docs: Path, n: int, seed: int = 7) -> int:
             body = [_paragraph(rng, lang, 50)]
             for s, (sid, heading) in enumerate(zip(SECTIONS, HEADINGS[lang])):
                 body.append(f"## {heading} {rng.choice(vocab)} {{#{sid}}}")
-                body.append(_paragraph(rng, lang, 70))
+                body.append(_paragraph(rng, lang, 58))
                 if s == 2:
                     body.append("\n".join(f"{m}. {_sentence(rng, lang, 7)}" for m in range(1, 4)))
             targets = [rng.randint(1, n) for _ in range(3)]
@@ -159,7 +160,7 @@ def generate(docs: Path, n: int, seed: int = 7) -> int:
             refs.append(f"[{HEADINGS[lang][3]}](#settings)")
             body.append(" · ".join(refs))
             text = "\n".join(lines) + "\n\n" + "\n\n".join(body) + "\n"
-            words_total += len(text.split())
+            words_total += sum(len(part.split()) for part in body)
             target = base / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -306,11 +307,6 @@ def linkcheck_figures(site: Path, project: Path) -> str:
             f"{report.pages / seconds:.0f} pages/s, {len(report.problems)} problem(s)")
 
 
-def parallel_build(config: Path, site: Path) -> float:
-    """One build process per language, merged: see --parallel. Returns the wall seconds."""
-    raise NotImplementedError
-
-
 def bench(n: int, work: Path, args) -> dict:
     docs = work / "full" / "docs"
     start = time.perf_counter()
@@ -363,7 +359,6 @@ def main(argv=None) -> int:
     parser.add_argument("--only", choices=("full", "bare"))
     parser.add_argument("--profile", help="write a cProfile of the full build to this file and print its top")
     parser.add_argument("--no-linkcheck", action="store_true")
-    parser.add_argument("--parallel", action="store_true", help="also time a build with one process per language")
     parser.add_argument("--keep", help="keep the generated projects and sites in this folder")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
