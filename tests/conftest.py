@@ -79,9 +79,10 @@ def site(tmp_path_factory) -> Site:
     return Site(dest)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium driven by Playwright, one per test process."""
+    """Debian's chromium driven by Playwright, one per test module (Playwright's sync API keeps an
+    event loop running while it is open, which would break asyncio.run in other modules)."""
     from browser_support import launch
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:

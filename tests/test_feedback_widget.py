@@ -32,6 +32,8 @@ def test_every_article_has_the_vote_with_labels_in_its_language(site, lang):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.setenv("KB_FEEDBACK_ENDPOINT", "/api/feedback")
+    monkeypatch_module.setenv("KB_PLAUSIBLE", "true")
+    monkeypatch_module.setenv("KB_MATOMO", "true")
     dest = tmp_path_factory.mktemp("browser") / "site"
     proc = build(ROOT / "mkdocs.yml", dest)
     assert proc.returncode == 0, proc.stderr
@@ -117,4 +119,27 @@ def test_endpoint_failure_does_not_break_the_page(served, browser, tmp_path):
     page.get_by_role("button", name="Oui", exact=True).click()
     assert page.get_by_text("Merci pour votre retour !").is_visible()
     assert errors == []
+    context.close()
+
+
+ANALYTICS_STUBS = """
+window.__calls = [];
+window.gtag = function () { window.__calls.push(["gtag"].concat([].slice.call(arguments))); };
+window.plausible = function () { window.__calls.push(["plausible"].concat([].slice.call(arguments))); };
+window._paq = { push: function (a) { window.__calls.push(["matomo", a]); } };
+"""
+
+
+def test_vote_is_sent_to_google_analytics_plausible_and_matomo_when_on(served, browser):
+    server, _ = served
+    context = browser.new_context()
+    context.add_init_script(ANALYTICS_STUBS)
+    page = context.new_page()
+    page.goto(server.url + "/en/settings/segment-logo/")
+    page.get_by_role("button", name="Yes", exact=True).click()
+    calls = page.evaluate("window.__calls")
+    # Material's own feedback event name and parameters, so its analytics reports show our votes
+    assert ["gtag", "event", "feedback", {"page": "/en/settings/segment-logo/", "data": 1}] in calls
+    assert ["plausible", "Feedback", {"props": {"id": "6", "lang": "en", "value": "yes"}}] in calls
+    assert ["matomo", ["trackEvent", "Feedback", "yes", "en:6", 1]] in calls
     context.close()

@@ -162,3 +162,10 @@ def test_article_sidebar_shows_popular_articles(site, lang):
     # weights seeded from view counts: the most viewed article comes first
     first = site.resolve(page, links[0]["href"])
     assert first.parent.name == ("invoice-footer" if lang == "fr" else "url-redirections")
+
+
+def test_every_interface_string_exists_in_both_languages():
+    from helpcenter import strings
+    assert strings.missing_keys() == {}
+    for lang in LANGS:
+        assert all(v.strip() for v in strings.strings(lang).values())
