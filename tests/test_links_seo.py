@@ -174,3 +174,16 @@ def test_short_link_keeps_the_anchor_and_copy_link_copies_the_full_url(site, bro
         context.close()
     finally:
         server.close()
+
+
+def test_edit_this_page_links_to_the_source_file_of_the_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_REPO_URL", "https://git.example.com/acme/help")
+    monkeypatch.setenv("KB_EDIT_URI", "edit/main/docs/")
+    proc = build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    from conftest import Site
+    built = Site(tmp_path / "site")
+    for lang in LANGS:
+        page = built.page_file(("" if lang == "fr" else "en/") + "settings/segment-logo/")
+        hrefs = [a["href"] for a in built.soup(page).select("a.md-content__button")]
+        assert f"https://git.example.com/acme/help/edit/main/docs/{lang}/settings/segment-logo.md" in hrefs
