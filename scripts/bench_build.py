@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import docs as docs_cli  # noqa: E402
+
 LANGS = ("fr", "en")
 DEFAULT = "fr"
 CATEGORIES = 10
@@ -209,10 +211,7 @@ plugins:
 
 def full_project(dest: Path) -> Path:
     """This project's configuration around ``dest/docs``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("overrides", "scripts"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    docs_cli.copy_project(dest, docs=None)
     return dest / "mkdocs.yml"
 
 

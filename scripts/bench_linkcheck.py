@@ -35,17 +35,6 @@ from helpcenter import linkcheck  # noqa: E402
 LANGS = ("fr", "en")
 
 
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("overrides", "scripts", "mkdocs.yml"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
-
-
 def synthetic_docs(dest: Path, pages: int) -> int:
     """A docs tree of about ``pages`` built pages: the real one plus copies of its 'settings' tree."""
     shutil.copytree(ROOT / "docs", dest / "docs")
@@ -128,7 +117,7 @@ def main(argv=None) -> int:
             print(f"synthetic built site: {n} HTML files in {time.perf_counter() - start:.1f} s ({work / 'site'})")
             report = run_check(work / "site", ROOT / "docs", args.repeat)
             return _print(report, None)
-        project = copy_project(work / "project")
+        project = docs_cli.copy_project(work / "project", docs=None)
         n = synthetic_docs(project, args.pages)
         print(f"synthetic docs tree: {n} Markdown files ({project / 'docs'})")
         start = time.perf_counter()

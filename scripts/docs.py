@@ -28,6 +28,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+PROJECT_PARTS = ("overrides", "scripts", "mkdocs.yml")   # what a build needs besides docs/
+
+
+def copy_project(dest: Path, docs: Path | None = ROOT / "docs") -> Path:
+    """Copy this project's build sources (and ``docs``, unless None) into ``dest``: for tests and
+    benchmarks that build a modified or synthetic help center with the real configuration."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(src, dest / name)
+    if docs is not None:
+        shutil.copytree(docs, dest / "docs")
+    return dest
+
+
 def build_site(config: Path, site_dir: Path, quiet: bool = False) -> subprocess.CompletedProcess:
     """Build into a temporary folder next to ``site_dir``; replace ``site_dir`` only on success.
 

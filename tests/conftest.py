@@ -94,12 +94,4 @@ def browser():
 @pytest.fixture
 def site_copy(tmp_path) -> Path:
     """A copy of the project's sources (not its venv or built site) to break on purpose."""
-    dest = tmp_path / "project"
-    for name in ("docs", "overrides", "scripts", "mkdocs.yml"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            dest.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / name)
-    return dest
+    return docs_cli.copy_project(tmp_path / "project")
