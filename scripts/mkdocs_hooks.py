@@ -158,7 +158,8 @@ def on_page_context(context, page, config, nav):
         source = catalogue[catalogue.default].articles.get(rel)
         if rel in STATE["outdated"].get(lang, ()) and source is not None:
             kb.update(outdated=True, source=source, source_lang=catalogue.default)
-        kb.update(kind="article", article=article, short_url=links.short_url(lang, article.id, catalogue.default), category=language.category_of(article),
+        kb.update(kind="article", article=article, category=language.category_of(article),
+                  short_url=links.short_url(lang, article.id, catalogue.default),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
                   popular=_popular(lang, int(limits.get("popular_count", 5))))
