@@ -143,3 +143,37 @@ def test_vote_is_sent_to_google_analytics_plausible_and_matomo_when_on(served, b
     assert ["plausible", "Feedback", {"props": {"id": "6", "lang": "en", "value": "yes"}}] in calls
     assert ["matomo", ["trackEvent", "Feedback", "yes", "en:6", 1]] in calls
     context.close()
+
+
+def test_vote_works_after_material_instant_navigation(site_copy, tmp_path, browser):
+    """With navigation.instant on, pages are swapped without a reload: the widget of the new page works."""
+    import os
+    import subprocess
+    import sys
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "    - navigation.indexes\n", "    - navigation.indexes\n    - navigation.instant\n", 1), encoding="utf-8")
+    dest = tmp_path / "site"
+    dest.mkdir()
+    server = SiteServer(dest)
+    try:
+        # Material only navigates instantly to URLs of the sitemap, which carries site_url's host and port
+        env = dict(os.environ, KB_SITE_URL=server.url + "/")
+        # not strict: static-i18n warns that its language links and instant navigation do not mix
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(dest)], cwd=site_copy,
+                              capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+        page = browser.new_page()
+        page.goto(server.url + "/settings/segment-logo/")
+        page.evaluate("window.__kb = []; window.__marker = 1;"
+                      "document.addEventListener('kb:feedback', e => window.__kb.push(e.detail))")
+        page.locator(".kb-related a").first.click()
+        page.wait_for_url("**/settings/subscription-tunnel-behavior/")
+        assert page.evaluate("window.__marker") == 1          # same document: instant navigation
+        page.get_by_role("button", name="Oui", exact=True).click()
+        events = page.evaluate("window.__kb")
+        assert [(e["id"], e["value"]) for e in events] == [(12, "yes")]
+        assert page.get_by_text("Merci pour votre retour !").is_visible()
+        page.close()
+    finally:
+        server.close()
