@@ -163,6 +163,7 @@ def test_home_shows_categories_with_counts_popular_articles_and_search(site, lan
     for a in popular:
         assert site.resolve(page, a["href"]).is_file()
     assert soup.select_one("form.kb-search-entry input[name=q]") is not None
+    assert soup.title.get_text(strip=True) == {"fr": "Centre d'aide ProAbono", "en": "ProAbono Help Center"}[lang]
 
 
 def test_no_third_party_request_on_page_load(site):
