@@ -91,3 +91,32 @@ def test_home_search_entry_uses_the_same_search(browser, server, lang, home, que
     assert all(h.startswith("/en/") == (lang == "en") for h in hrefs)
     assert page.locator("input.md-search__input").input_value() == query
     page.close()
+
+
+def test_linear_search_dedup_gives_static_i18n_result():
+    """Our linear de-duplication of fallback entries equals static-i18n's quadratic original."""
+    import copy
+    import random
+    from types import SimpleNamespace
+
+    from mkdocs_static_i18n.reconfigure import ExtendedPlugin
+
+    from helpcenter.searchindex import drop_fallback_duplicates
+
+    rng = random.Random(7)
+    for _ in range(200):
+        pages = [f"p{i}/" for i in range(rng.randint(1, 12))]
+        texts = ["a", "b", "c"]
+        entries = []
+        for loc in pages:
+            entries.append({"location": loc, "title": rng.choice(texts), "text": rng.choice(texts)})
+            entries.append({"location": loc + "#s", "title": rng.choice(texts), "text": rng.choice(texts)})
+        for loc in pages:
+            for suffix in ("", "#s"):
+                if rng.random() < 0.7:
+                    entries.append({"location": "en/" + loc + suffix, "title": rng.choice(texts),
+                                    "text": rng.choice(texts)})
+        expected, got = copy.deepcopy(entries), copy.deepcopy(entries)
+        ExtendedPlugin.reconfigure_search_duplicates(SimpleNamespace(build_languages=["fr", "en"]), expected)
+        drop_fallback_duplicates(got, ["fr", "en"])
+        assert got == expected
