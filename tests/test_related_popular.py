@@ -169,3 +169,25 @@ def test_every_interface_string_exists_in_both_languages():
     assert strings.missing_keys() == {}
     for lang in LANGS:
         assert all(v.strip() for v in strings.strings(lang).values())
+
+
+def test_statistics_file_ranks_popular_and_a_malformed_one_does_not_break_the_strict_build(site_copy, tmp_path):
+    from conftest import Site, build
+    stats = site_copy / "data" / "stats.json"
+    stats.parent.mkdir()
+    stats.write_text(json.dumps({"version": 1, "articles": {"11": {"fr": {"views": 5000, "yes": 1, "no": 0}}}}))
+    proc = build(site_copy / "mkdocs.yml", tmp_path / "a")
+    assert proc.returncode == 0, proc.stderr
+    built = Site(tmp_path / "a")
+    home = built.page_file("")
+    first = built.soup(home).select(".kb-popular li")[0]
+    assert first["data-kb-id"] == "11"                       # the statistics file wins over weights
+    en_first = built.soup(built.page_file("en/")).select(".kb-popular li")[0]
+    assert en_first["data-kb-id"] != "11"                    # counts are per language
+
+    stats.write_text("{broken")
+    proc = build(site_copy / "mkdocs.yml", tmp_path / "b")
+    assert proc.returncode == 0, proc.stderr
+    assert "stats.json: statistics file is not valid JSON" in proc.stderr
+    built = Site(tmp_path / "b")
+    assert built.soup(built.page_file("")).select(".kb-popular li")[0]["data-kb-id"] == "8"   # weight fallback
