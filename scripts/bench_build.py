@@ -335,11 +335,36 @@ def bench(n: int, work: Path, args) -> dict:
     if "full" in results and "bare" in results:
         print(f"ratio full/bare: {results['full']['wall'] / results['bare']['wall']:.2f} wall, "
               f"{results['full']['cpu'] / results['bare']['cpu']:.2f} CPU", flush=True)
+    if "full" in results and args.parallel:
+        site = work / "site-parallel"
+        start = time.perf_counter()
+        proc = docs_cli.build_site(results["full"]["project"] / "mkdocs.yml", site, parallel=True)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"parallel build failed:\n{proc.stderr[-4000:]}")
+        same = same_site(results["full"]["site"], site)
+        print(f"parallel {wall:5.1f} s  (one process per language; {results['full']['wall'] / wall:.2f}x faster "
+              f"than the full build; output {'identical' if same else 'DIFFERENT'})", flush=True)
     if "full" in results and not args.no_linkcheck and n == max(args.sizes):
         print(linkcheck_figures(results["full"]["site"], results["full"]["project"]), flush=True)
     if args.profile and "full" in results:
         print_profile(Path(args.profile))
     return results
+
+
+def same_site(a: Path, b: Path) -> bool:
+    """Same files with the same bytes (sitemap.xml.gz: same content, its gzip header has a time)."""
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    if files_a != files_b:
+        return False
+    for rel in files_a:
+        x, y = (a / rel).read_bytes(), (b / rel).read_bytes()
+        if rel.suffix == ".gz":
+            x, y = gzip.decompress(x), gzip.decompress(y)
+        if x != y:
+            return False
+    return True
 
 
 def print_profile(path: Path, limit: int = 25) -> None:
@@ -358,6 +383,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", choices=("full", "bare"))
     parser.add_argument("--profile", help="write a cProfile of the full build to this file and print its top")
     parser.add_argument("--no-linkcheck", action="store_true")
+    parser.add_argument("--parallel", action="store_true",
+                        help="also build with one process per language (docs.py build --parallel) and compare")
     parser.add_argument("--keep", help="keep the generated projects and sites in this folder")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writers' and maintainers' command line for the help center.
 
-    python scripts/docs.py build [--site-dir DIR] [--config FILE]   strict build, atomic swap
+    python scripts/docs.py build [--site-dir DIR] [--config FILE] [--parallel]
+                                                 strict build, atomic swap (--parallel: a process per language)
     python scripts/docs.py new "Titre" --en-title "Title" --category settings[/emails]
         --description "..." --en-description "..." [--slug S] [--tags a,b] [--en-tags a,b] [--related 1,2]
                                                  new article in both languages (next free id)
@@ -15,6 +16,7 @@ Every problem is printed as ``file:line: message (fix: what to do)``; ``check`` 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -46,19 +48,31 @@ def copy_project(dest: Path, docs: Path | None = ROOT / "docs") -> Path:
     return dest
 
 
-def build_site(config: Path, site_dir: Path, quiet: bool = False) -> subprocess.CompletedProcess:
+def _mkdocs_env(**extra) -> dict:
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", **extra)
+
+
+def _mkdocs_cmd(config: Path, site_dir: Path) -> list[str]:
+    """A strict build. Never with ``-q``: quiet mode drops warnings before MkDocs counts them, so a
+    strict quiet build would pass with broken links."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+            "--site-dir", str(site_dir)]
+
+
+def build_site(config: Path, site_dir: Path, quiet: bool = False,
+               parallel: bool = False) -> subprocess.CompletedProcess:
     """Build into a temporary folder next to ``site_dir``; replace ``site_dir`` only on success.
 
-    ``--strict`` without ``-q``: quiet mode drops warnings before MkDocs counts them, so a strict
-    quiet build would pass with broken links.
+    ``parallel``: one build process per language, merged (see ``_build_parallel``).
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".kb-build-{site_dir.name}-", dir=site_dir.parent))
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
-           "--site-dir", str(tmp)]
-    proc = subprocess.run(cmd, cwd=config.parent, env=env, capture_output=True, text=True)
+    if parallel:
+        proc = _build_parallel(config, tmp)
+    else:
+        proc = subprocess.run(_mkdocs_cmd(config, tmp), cwd=config.parent, env=_mkdocs_env(),
+                              capture_output=True, text=True)
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         return proc
@@ -71,8 +85,78 @@ def build_site(config: Path, site_dir: Path, quiet: bool = False) -> subprocess.
     return proc
 
 
+def _build_parallel(config: Path, dest: Path) -> subprocess.CompletedProcess:
+    """Use every core: one full build per language at once, each rendering the articles of its own
+    language only (``KB_RENDER_ONLY``, see the hooks), then one site made of
+    - the default language's build, for the root (its pages, assets, its search index, …);
+    - each other language's folder (``en/``: its pages and search index) from that language's build;
+    - ``404.html`` from the build of the language static-i18n builds last (as a single build does);
+    - ``sitemap.xml``: each language's entries from that language's build, in static-i18n's order.
+    The result is the same as a single build (tests/test_parallel_build.py compares every byte)."""
+    cfg = project(config)
+    default = cfg["default"]
+    order = [default] + [lang for lang in cfg["languages"] if lang != default]
+    parts = {lang: Path(tempfile.mkdtemp(prefix=f".kb-part-{lang}-", dir=dest.parent)) for lang in order}
+    try:
+        running = {lang: subprocess.Popen(_mkdocs_cmd(config, parts[lang]), cwd=config.parent,
+                                          env=_mkdocs_env(KB_RENDER_ONLY=lang), text=True,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                   for lang in order}
+        outputs = {lang: p.communicate() for lang, p in running.items()}
+        code = next((p.returncode for p in running.values() if p.returncode), 0)
+        proc = subprocess.CompletedProcess(_mkdocs_cmd(config, dest), code,
+                                           "".join(o for o, _ in outputs.values()),
+                                           "".join(e for _, e in outputs.values()))
+        if code == 0:
+            _merge_parts(parts, order, dest, cfg["site_url"] or "")
+        return proc
+    finally:
+        for part in parts.values():
+            shutil.rmtree(part, ignore_errors=True)
+
+
+def _merge_parts(parts: dict[str, Path], order: list[str], dest: Path, site_url: str) -> None:
+    default, last = order[0], order[-1]
+    shutil.rmtree(dest)
+    shutil.copytree(parts[default], dest)
+    for lang in order[1:]:
+        shutil.rmtree(dest / lang, ignore_errors=True)
+        shutil.copytree(parts[lang] / lang, dest / lang)
+    if (parts[last] / "404.html").is_file():
+        shutil.copy2(parts[last] / "404.html", dest / "404.html")
+    sitemaps = {lang: (parts[lang] / "sitemap.xml").read_text(encoding="utf-8") for lang in order
+                if (parts[lang] / "sitemap.xml").is_file()}
+    if len(sitemaps) == len(order):
+        merged = merge_sitemaps(sitemaps, order, site_url)
+        (dest / "sitemap.xml").write_text(merged, encoding="utf-8")
+        with gzip.open(dest / "sitemap.xml.gz", "wb") as f:
+            f.write(merged.encode("utf-8"))
+
+
+_URL_ENTRY = re.compile(r"\s*<url>.*?</url>", re.S)
+_LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
+
+
+def merge_sitemaps(sitemaps: dict[str, str], order: list[str], site_url: str) -> str:
+    """One sitemap from one per language build: each language's entries from its own build."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+
+    def lang_of(entry: str) -> str:
+        loc = _LOC.search(entry).group(1)
+        rest = loc[len(base):] if loc.startswith(base) else loc.lstrip("/")
+        return next((lang for lang in order[1:] if rest.startswith(f"{lang}/") or rest == lang), order[0])
+
+    first = sitemaps[order[0]]
+    entries = list(_URL_ENTRY.finditer(first))
+    head = first[:entries[0].start()] if entries else first[:first.rindex("</urlset>")]
+    tail = first[entries[-1].end():] if entries else first[first.rindex("</urlset>"):]
+    body = "".join(m.group(0) for lang in order for m in _URL_ENTRY.finditer(sitemaps[lang])
+                   if lang_of(m.group(0)) == lang)
+    return head + body + tail
+
+
 def cmd_build(args) -> int:
-    proc = build_site(Path(args.config).resolve(), Path(args.site_dir))
+    proc = build_site(Path(args.config).resolve(), Path(args.site_dir), parallel=args.parallel)
     out = (proc.stdout + proc.stderr).strip()
     lines = [l for l in out.splitlines() if "WARNING" in l or "ERROR" in l or "Aborted" in l or "Error" in l]
     if proc.returncode != 0:
@@ -134,10 +218,8 @@ _DOC_WARNING = re.compile(r"Doc file '([^']+)' contains an? (?:[\w-]+ )*link '([
 
 def _mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """Strict build into ``site_dir`` (which MkDocs writes even when strict mode then aborts)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
-           "--site-dir", str(site_dir)]
-    return subprocess.run(cmd, cwd=config.parent, env=env, capture_output=True, text=True)
+    return subprocess.run(_mkdocs_cmd(config, site_dir), cwd=config.parent, env=_mkdocs_env(),
+                          capture_output=True, text=True)
 
 
 def _line_of_link(md: Path, link: str) -> int | None:
@@ -360,6 +442,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("build", help="strict build into site/, replacing it only when the build succeeds")
     p.add_argument("--site-dir", default=str(ROOT / "site"))
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.add_argument("--parallel", action="store_true",
+                   help="one build process per language at once (same site, faster on several cores)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="content validation, strict build and site-level link check; "

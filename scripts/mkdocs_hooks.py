@@ -11,6 +11,7 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
@@ -93,6 +94,14 @@ def on_files(files, config):
     # mkdocs-redirects indexes pages before static-i18n rewrites their URLs (fr/x/ -> x/); give it
     # the final files so that short links and aliases point at the served pages
     config.plugins["redirects"].doc_pages = {f.src_path.replace(os.sep, "/"): f for f in files.documentation_pages()}
+    # parallel build (scripts/docs.py build --parallel): this process renders the articles of one
+    # language only; the others are rendered by another process and the two outputs are merged
+    only = os.environ.get("KB_RENDER_ONLY")
+    lang = _current_lang(config)
+    if only and lang != only:
+        for f in files.documentation_pages():
+            if f.name != "index":          # homes and category pages stay: navigation needs them
+                f.inclusion = InclusionLevel.EXCLUDED    # not rendered; still in the sitemap
     return files
 
 
