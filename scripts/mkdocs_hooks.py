@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path, PurePosixPath
 
+from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Link, Section
@@ -119,7 +120,7 @@ def on_nav(nav, config, files):
                     path = str(PurePosixPath(_rel_path(index, lang)).parent)
                     category = language.categories.get(path)
                     if category is not None:
-                        item.title = category.title
+                        item.title = escape(category.title)     # Material prints nav titles as HTML
                         sections[path] = item
                 walk(item.children)
         items.sort(key=lambda i: _nav_order(i, language, lang))
@@ -140,6 +141,15 @@ def _nav_order(item, language, lang):
         article = language.articles.get(rel)
         return (2, article.id if article else 10**9, rel)
     return (1, 0, (item.title or "").lower())
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Titles are text: Material prints ``page.title`` (``<title>``, navigation, search results) as
+    HTML, so give it the escaped title once, here, for every template."""
+    title = page.meta.get("title")
+    if isinstance(title, str) and not isinstance(title, Markup):
+        page.meta["title"] = escape(title)
+    return markdown
 
 
 def on_page_context(context, page, config, nav):

@@ -187,3 +187,33 @@ def test_edit_this_page_links_to_the_source_file_of_the_language(tmp_path, monke
         page = built.page_file(("" if lang == "fr" else "en/") + "settings/segment-logo/")
         hrefs = [a["href"] for a in built.soup(page).select("a.md-content__button")]
         assert f"https://git.example.com/acme/help/edit/main/docs/{lang}/settings/segment-logo.md" in hrefs
+
+
+def test_titles_and_descriptions_are_escaped_everywhere(site_copy, tmp_path):
+    """Content is text: markup in a title or description never becomes HTML (attributes, lists, JSON-LD)."""
+    evil_title = 'Logo <img src=x onerror=alert(1)> "quoted" & \'single\''
+    evil_description = 'Une description avec <script>alert(2)</script> et des "guillemets" & co.'
+    md = site_copy / "docs/fr/settings/segment-logo.md"
+    text = md.read_text(encoding="utf-8")
+    text = re.sub(r'^title: ".*"$', "title: " + json.dumps(evil_title), text, count=1, flags=re.M)
+    text = re.sub(r'^description: ".*"$', "description: " + json.dumps(evil_description), text, count=1, flags=re.M)
+    md.write_text(text, encoding="utf-8")
+    proc = build(site_copy / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    from conftest import Site
+    built = Site(tmp_path / "site")
+    for page in (built.page_file("settings/segment-logo/"), built.page_file("settings/"),
+                 built.page_file(""), built.page_file("settings/invoice-footer/")):
+        html = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "<script>alert(2)" not in html, page
+        soup = built.soup(page)
+        assert not soup.select("img[onerror]")
+    article = built.soup(built.page_file("settings/segment-logo/"))
+    assert article.select_one("form[data-kb-feedback]")["data-title"] == evil_title
+    assert article.select("nav.kb-breadcrumbs li")[-1].get_text(strip=True) == evil_title
+    assert article.select_one("meta[name=description]")["content"] == evil_description
+    data = [json.loads(s.string) for s in article.select('script[type="application/ld+json"]')]
+    assert {d["@type"]: d for d in data}["Article"]["headline"] == evil_title
+    listing = built.soup(built.page_file("settings/"))
+    item = listing.select_one('.kb-article-list li[data-kb-id="6"]')
+    assert item.a.get_text(strip=True) == evil_title and item.p.get_text(strip=True) == evil_description
