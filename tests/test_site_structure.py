@@ -105,35 +105,48 @@ def test_every_page_language_switch_lands_on_the_same_page_in_the_other_language
         assert alternates["x-default"] == (page.resolve() if lang == "fr" else target)
 
 
-SEED_FR = ["« Paramètres »", "« Portail Client »", "« Supprimer le moyen de paiement »",
-           "« Redirige le client vers une page de votre application »", "« Parcours client »",
-           "« Pages de redirection »", "« Rediriger le client vers une page de votre application »",
+SEED_FR = ["« Paramètres »", "« Pages hébergées »", "« Portail Client »", "« Mode de paiement »",
+           "« Action du bouton : Supprimer le moyen de paiement »", "« Supprimer le moyen de paiement »",
+           "« Redirige le client vers une page de votre application »", "« Manage hosted pages »",
            "« Client – moyen de paiement modifié »"]
-SEED_EN = ['"Settings"', '"Customer Portal"', '"Delete Payment Method"',
-           '"Redirect the customer to a page on your application"', '"Customer Journey"', '"Redirection Pages"']
+SEED_EN = ['"Settings"', '"Hosted Pages"', '"Customer Portal"', '"Payment Method"',
+           '"Button Action: Delete Payment Method"', '"Delete Payment Method"',
+           '"Redirect the customer to a page on your application"', '"Manage hosted pages"']
 
 
-@pytest.mark.parametrize("lang,labels,warning_words", [
-    ("fr", SEED_FR, ["impayées", "suspension"]),
-    ("en", SEED_EN, ["unpaid", "suspended"]),
+@pytest.mark.parametrize("lang,labels,warning_words,replaces", [
+    ("fr", SEED_FR, ["impayées", "suspension"], "elle la remplace"),
+    ("en", SEED_EN, ["unpaid", "suspended"], "it replaces it"),
 ])
-def test_seed_article_shows_every_step_and_its_warning(site, lang, labels, warning_words):
+def test_seed_article_shows_every_step_and_its_warning(site, lang, labels, warning_words, replaces):
     page = site.page_file(("" if lang == "fr" else "en/") + "settings/delete-payment-method-portal/")
     soup = site.soup(page)
-    text = soup.select_one("article").get_text(" ", strip=True)
+    # French typography may put no-break spaces around « » and before :
+    text = " ".join(soup.select_one("article").get_text(" ", strip=True).replace("\u202f", " ").replace("\xa0", " ").split())
     for label in labels:
         assert label in text, label
     warning = soup.select_one("article .admonition.warning")
     assert warning is not None
     for word in warning_words:
         assert word in warning.get_text(" ").lower()
-    # five backoffice steps to enable, five to set the redirection after deletion
-    for section in ("enable", "url-redirection"):
-        heading = soup.find(id=section)
-        steps = heading.find_next("ol").find_all("li", recursive=False)
-        assert len(steps) == 5, section
-    for section in ("context", "alternative", "going-further", "webhook"):
+    # five backoffice steps to enable deletion
+    steps = soup.find(id="enable").find_next("ol").find_all("li", recursive=False)
+    assert len(steps) == 5
+    for section in ("context", "alternative", "going-further", "url-redirection", "webhook"):
         assert soup.find(id=section) is not None, section
+    # a redirection on the "Delete" button replaces deletion: no procedure for a redirection "after deletion"
+    redirection = soup.find(id="url-redirection")
+    between = []
+    for el in redirection.find_all_next():
+        if el.get("id") == "webhook":
+            break
+        between.append(el)
+    assert not any(el.name == "ol" for el in between)
+    said = " ".join(el.get_text(" ") for el in between if el.name == "p").replace("\u202f", " ").replace("\xa0", " ")
+    assert replaces in " ".join(said.split())
+    # the old path through the customer workflows' redirection pages is gone
+    for old in ("Pages de redirection", "Redirection Pages", "Customer Journey"):
+        assert old not in text, old
 
 
 def test_sidebar_cuts_long_categories_with_a_show_all_link(site):
