@@ -76,6 +76,9 @@ def build_site(config: Path, site_dir: Path, quiet: bool = False,
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         return proc
+    # mkdtemp made the folder private (0700): give it the permissions any new folder gets, as
+    # 'mkdocs build' does, so that a web server running as another user can read the site
+    os.chmod(tmp, 0o777 & ~_umask())
     old = site_dir.with_name(f".kb-build-{site_dir.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -83,6 +86,12 @@ def build_site(config: Path, site_dir: Path, quiet: bool = False,
     tmp.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
     return proc
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _build_parallel(config: Path, dest: Path) -> subprocess.CompletedProcess:
