@@ -187,6 +187,18 @@ def test_bad_json_is_refused(client, storage, body, status, message):
     assert storage.vote_count() == 0
 
 
+@pytest.mark.parametrize("field", ["comment", "url", "title"])
+@pytest.mark.parametrize("text", ["\ud800", "ok \udfff", "\ud83d end"])   # half of an emoji too
+def test_text_that_cannot_be_utf8_is_refused_naming_the_field(client, storage, field, text):
+    """JSON may escape an unpaired surrogate ("\\ud800"); no database can store it: 422, not 503."""
+    body = json.dumps({**VOTE, "value": "no", field: text})      # ASCII JSON, as JSON.stringify escapes it
+    r = post(client, "/api/feedback", body.encode())
+    data = assert_json_error(r, 422, f"{field}: contains an unpaired surrogate")
+    assert [d["field"] for d in data["details"]] == [field]
+    assert storage.vote_count() == 0
+    assert post(client, "/api/feedback", {**VOTE, field: "😀 " * 3}).status_code == 201   # whole emoji: fine
+
+
 @pytest.mark.parametrize("content_type", [None, "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", "application/jsonp",
                                           "application/json; charset=latin-1"])

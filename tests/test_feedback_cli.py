@@ -88,7 +88,8 @@ def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
     t = datetime(2026, 5, 4, 10, tzinfo=timezone.utc)
     fill(SQLiteStorage(tmp_path / "f.sqlite3"),
          [Vote(1, "fr", "yes")] * 3 + [Vote(1, "fr", "no", "Il manque une capture.", t)]
-         + [Vote(2, "en", "no", "Wrong menu name \x1b[2J\x1b[31m and \u202eevil", t)] + [Vote(2, "en", "yes")]
+         + [Vote(2, "en", "no", "Wrong menu name \x1b[2J\x1b[31m and \u202eevil\u2028line\u2029para", t)]
+         + [Vote(2, "en", "yes")]
          + [Vote(3, "en", "no")] * 2 + [View(3, "en")] * 7)
     r = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -99,7 +100,8 @@ def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
     assert "0%" in order[0] and "7" in order[0].split()
     assert "Il manque une capture." in out and "2026-05-04" in out
     assert "\x1b" not in out and "\u202e" not in out                 # terminal escapes are neutralised
-    assert "\\u001b[2J" in out
+    assert "\u2028" not in out and "\u2029" not in out               # so are the Unicode line breaks
+    assert "\\u001b[2J" in out and "evil\\u2028line\\u2029para" in out
     assert "3 of 6 catalogue articles have no votes yet." in out
     assert "Total: 8 votes, 7 views." in out
     en = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), "--lang", "en", "--min-votes", "3",

@@ -136,6 +136,39 @@ def test_a_batch_is_all_or_nothing(backend):
     assert s.vote_count() == 2
 
 
+def test_one_refused_event_never_fails_the_others_in_its_group_commit(backend):
+    """Requests written together (group commit): the ones the database refuses fail alone."""
+    import asyncio
+
+    from feedback.app import Batcher
+    from feedback.storage import Rejected
+
+    s = backend()
+    batches = []
+    record = s.record
+    s.record = lambda events: (batches.append(len(events)), record(events))[1]
+    honest = [Vote(1, "fr", "yes"), View(1, "fr"), Vote(2, "en", "no", "Clair.", None, "vote-0001-abcd"),
+              Vote(1, "fr", "no"), View(2, "en"), Vote(3, "fr", "yes", "😀 merci")]
+    bad = [Vote(2, "fr", "no", "\ud800"),            # not encodable as UTF-8 (validation refuses it first)
+           Vote(3, "en", "no", "y" * 501)]            # refused by the database's own check
+    events = honest[:2] + bad[:1] + honest[2:4] + bad[1:] + honest[4:]
+
+    async def submit_all():
+        batcher = Batcher(s)
+        batcher.start()
+        try:
+            return await asyncio.gather(*(batcher.submit(e) for e in events), return_exceptions=True)
+        finally:
+            await batcher.close()
+
+    results = asyncio.run(submit_all())
+    assert batches[0] == len(events)                  # all in one transaction at first
+    assert [type(r) for r in results] == [type(None)] * 2 + [Rejected] + [type(None)] * 2 + [Rejected] \
+        + [type(None)] * 2
+    assert s.totals() == {(1, "fr"): Counts(1, 1, 1), (2, "en"): Counts(1, 0, 1), (3, "fr"): Counts(0, 1, 0)}
+    assert sorted(c.comment for c in s.comments()) == ["Clair.", "😀 merci"]
+
+
 def test_empty_batch_and_wrong_events(backend):
     s = backend()
     s.record([])

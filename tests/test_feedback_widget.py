@@ -177,3 +177,98 @@ def test_vote_works_after_material_instant_navigation(site_copy, tmp_path, brows
         page.close()
     finally:
         server.close()
+
+
+def _route_collector(page, statuses):
+    """Answer the widget's POSTs to /api/feedback with the given (status, body) in turn (201 after them);
+    return the list of JSON bodies received."""
+    import json
+    received = []
+
+    def handle(route):
+        received.append(json.loads(route.request.post_data))
+        status, body = statuses.pop(0) if statuses else (201, {"ok": True})
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/feedback", handle)
+    return received
+
+
+def _wait(page, received, n):
+    for _ in range(100):
+        if len(received) >= n:
+            return received
+        page.wait_for_timeout(50)
+    raise AssertionError(f"expected {n} POSTs, got {received}")
+
+
+def test_a_long_comment_is_cut_without_splitting_an_emoji(served, browser):
+    """The collector counts characters (code points) and refuses half a surrogate pair: the widget's cut at
+    500 characters never leaves one, whatever the text."""
+    server, _ = served
+    page = browser.new_page()
+    received = _route_collector(page, [])
+    page.goto(server.url + "/en/settings/segment-logo/")
+    page.get_by_role("button", name="No", exact=True).click()
+    _wait(page, received, 1)
+    page.locator("form[data-kb-feedback] textarea").evaluate(
+        "(box) => { box.value = 'a'.repeat(499) + '\\u{1F600}' + 'tail'; }")
+    page.get_by_role("button", name="Send", exact=True).click()
+    comment = _wait(page, received, 2)[1]["comment"]
+    assert comment == "a" * 499 + "😀"
+    comment.encode("utf-8")                      # no unpaired surrogate
+    page.locator("form[data-kb-feedback] textarea").evaluate("(box) => { box.value = 'x\\ud800y \\udc00z'; }")
+    page.get_by_role("button", name="Send", exact=True).click()
+    assert _wait(page, received, 3)[2]["comment"] == "xy z"
+    page.close()
+
+
+@pytest.mark.parametrize("lang,path,no,send,sent,failed", [
+    ("fr", "/settings/segment-logo/", "Non", "Envoyer", "Merci, votre commentaire a bien été envoyé.",
+     "Désolés, votre commentaire n'a pas pu être envoyé. Vous pouvez réessayer."),
+    ("en", "/en/settings/segment-logo/", "No", "Send", "Thank you, your comment has been sent.",
+     "Sorry, your comment could not be sent. Please try again."),
+])
+def test_a_refused_comment_shows_a_polite_failure_and_can_be_sent_again(served, browser, lang, path, no, send,
+                                                                         sent, failed):
+    server, _ = served
+    page = browser.new_page()
+    received = _route_collector(page, [(201, {"ok": True}), (503, {"error": "storage unavailable"})])
+    page.goto(server.url + path)
+    page.get_by_role("button", name=no, exact=True).click()
+    _wait(page, received, 1)
+    page.locator("form[data-kb-feedback] textarea").fill("Il manque une étape.")
+    page.get_by_role("button", name=send, exact=True).click()
+    _wait(page, received, 2)
+    page.get_by_text(failed).wait_for()
+    assert page.get_by_role("alert").filter(has_text=failed).is_visible()
+    assert not page.get_by_text(sent).is_visible()
+    assert page.locator("form[data-kb-feedback] textarea").input_value() == "Il manque une étape."
+    page.get_by_role("button", name=send, exact=True).click()          # the reader tries again: accepted
+    retry = _wait(page, received, 3)[2]
+    assert retry["comment"] == "Il manque une étape." and retry["vote_id"] == received[0]["vote_id"]
+    page.get_by_text(sent).wait_for()
+    assert not page.get_by_text(failed).is_visible()
+    page.close()
+
+
+def test_a_vote_id_the_collector_refused_is_not_reused(served, browser):
+    server, _ = served
+    page = browser.new_page()
+    page.add_init_script("const uuid = crypto.randomUUID.bind(crypto); let n = 0;"   # the first id: refused
+                         "crypto.randomUUID = () => (n++ ? uuid() : 'bad id!');")
+    refusal = {"error": "invalid request: vote_id: must be 8 to 64 letters, digits, '-' or '_'",
+               "details": [{"field": "vote_id", "message": "must be 8 to 64 letters, digits, '-' or '_'"}]}
+    received = _route_collector(page, [(422, refusal)])
+    page.goto(server.url + "/en/settings/segment-logo/")
+    page.get_by_role("button", name="No", exact=True).click()
+    first, again = _wait(page, received, 2)[:2]
+    assert first["vote_id"] == "bad id!"
+    assert again["vote_id"] != "bad id!" and again["value"] == "no"    # sent again at once, with a new id
+    page.locator("form[data-kb-feedback] textarea").fill("Unclear.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    assert _wait(page, received, 3)[2]["vote_id"] == again["vote_id"]
+    page.reload()
+    page.get_by_role("button", name="Yes", exact=True).click()
+    assert _wait(page, received, 4)[3]["vote_id"] == again["vote_id"]  # remembered, not the refused one
+    page.close()

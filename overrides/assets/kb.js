@@ -21,7 +21,9 @@
 
   function save(form, state) {
     try {
-      localStorage.setItem(storageKey(form), JSON.stringify(state));
+      localStorage.setItem(storageKey(form), JSON.stringify({
+        value: state.value, comment: state.comment, commented: state.commented, vote_id: state.vote_id
+      }));
     } catch (e) { /* private mode: the vote still counts, it is just not remembered */ }
   }
 
@@ -30,24 +32,46 @@
     return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
   }
 
+  /* Resolves to {ok, status, body} (ok: stored, or no endpoint configured); never rejects. */
   function post(endpoint, payload) {
-    if (!endpoint) return;
+    if (!endpoint) return Promise.resolve({ ok: true, status: 0, body: null });
     try {
-      fetch(endpoint, {
+      return fetch(endpoint, {
         method: "POST",
         mode: "cors",
         keepalive: true,
         credentials: "omit",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(payload)
-      }).catch(function () { /* a collector failure never breaks the page */ });
-    } catch (e) { /* idem */ }
+      }).then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (body) {
+          return { ok: response.ok, status: response.status, body: body };
+        });
+      }, function () { return { ok: false, status: 0, body: null }; });   /* a collector failure never breaks the page */
+    } catch (e) {
+      return Promise.resolve({ ok: false, status: 0, body: null });
+    }
+  }
+
+  /* The collector refused the vote's id (422 naming "vote_id"): it was never stored, a new one is safe. */
+  function refusedVoteId(result) {
+    var details = result.body && result.body.details;
+    if (result.status !== 422 || !details || !details.length) return false;
+    for (var i = 0; i < details.length; i++) if (details[i] && details[i].field === "vote_id") return true;
+    return false;
+  }
+
+  /* At most MAX_COMMENT characters as the collector counts them (code points, not UTF-16 units), without
+   * unpaired surrogates: a cut never leaves half an emoji, which the collector would refuse. */
+  function cutComment(text) {
+    var chars = Array.from(text.trim()).filter(function (c) { return !/^[\ud800-\udfff]$/.test(c); });
+    return chars.slice(0, MAX_COMMENT).join("").trim();
   }
 
   /* The three hooks: DOM event (always), HTTP endpoint (when configured), analytics (when on). */
   function report(form, payload) {
     document.dispatchEvent(new CustomEvent("kb:feedback", { detail: payload }));
-    post(form.dataset.endpoint, payload);
+    var sent = post(form.dataset.endpoint, payload);
 
     var data = payload.value === "yes" ? 1 : 0;
     try {
@@ -62,6 +86,7 @@
         window._paq.push(["trackEvent", "Feedback", payload.value, payload.lang + ":" + payload.id, data]);
       }
     } catch (e) { /* analytics never break the page */ }
+    return sent;
   }
 
   function render(form, state) {
@@ -71,8 +96,8 @@
     }
     form.querySelector(".kb-feedback__thanks").hidden = !state;
     form.querySelector(".kb-feedback__more").hidden = !(state && state.value === "no");
-    var sent = form.querySelector(".kb-feedback__sent");
-    sent.hidden = !(state && state.commented);
+    form.querySelector(".kb-feedback__sent").hidden = !(state && state.commented);
+    form.querySelector(".kb-feedback__failed").hidden = !(state && state.failed);
   }
 
   function payloadOf(form, state) {
@@ -96,6 +121,14 @@
     if (state && state.comment) form.querySelector("textarea").value = state.comment;
     render(form, state);
 
+    /* A new vote id when the collector refused this one; the caller decides whether to send again. */
+    function renewRefusedId(result) {
+      if (!refusedVoteId(result)) return false;
+      state.vote_id = newVoteId();
+      save(form, state);
+      return true;
+    }
+
     form.addEventListener("click", function (ev) {
       var button = ev.target.closest(".kb-feedback__button");
       if (!button) return;
@@ -104,19 +137,35 @@
       state = { value: value, comment: "", vote_id: (state && state.vote_id) || newVoteId() };
       save(form, state);
       render(form, state);
-      report(form, payloadOf(form, state));
+      var current = state;
+      report(form, payloadOf(form, state)).then(function (result) {
+        if (state === current && renewRefusedId(result)) post(form.dataset.endpoint, payloadOf(form, state));
+      });
       if (value === "no") form.querySelector("textarea").focus();
     });
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      if (!state || state.value !== "no") return;
-      var comment = form.querySelector("textarea").value.trim().slice(0, MAX_COMMENT);
+      if (!state || state.value !== "no" || form.dataset.kbSending) return;
+      var comment = cutComment(form.querySelector("textarea").value);
       if (!comment) return;
-      state = { value: "no", comment: comment, commented: true, vote_id: state.vote_id };
-      save(form, state);
+      state = { value: "no", comment: comment, vote_id: state.vote_id };
       render(form, state);
-      report(form, payloadOf(form, state));
+      form.dataset.kbSending = "1";
+      var current = state;
+      report(form, payloadOf(form, state)).then(function (result) {
+        delete form.dataset.kbSending;
+        if (state !== current) return;             /* the reader changed their answer meanwhile */
+        if (result.ok) {
+          state.commented = true;
+        } else {
+          /* refused or unreachable: say so politely, keep the text, let the reader send it again */
+          state.failed = true;
+          renewRefusedId(result);
+        }
+        save(form, state);
+        render(form, state);
+      });
     });
   }
 

@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT
 from .catalogue import Catalogue, CatalogueFile
-from .storage import Event, Storage, StorageError
+from .storage import Event, Rejected, Storage, StorageError
 from .validation import MAX_BODY, Invalid, check_content_type, parse_json, validate_view, validate_vote
 
 log = logging.getLogger("feedback")
@@ -148,6 +148,28 @@ class Batcher:
         """Run a storage read in the storage thread (serialised with writes)."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
+    def _write(self, events: list[Event]) -> list[Exception | None]:
+        """Write ``events`` (in the storage thread); the error of each event, None when it is committed.
+
+        A batch refused because of its content (``Rejected``, or an unexpected error) is split in two and
+        each half written again, so that one bad event fails alone and the others are committed: a few
+        more transactions for the batch that held it, none for the others. A database that is unavailable
+        (``StorageError``) fails the whole batch: nothing was written, every request is answered 503."""
+        try:
+            self.storage.record(events)
+            return [None] * len(events)
+        except Exception as exc:  # noqa: BLE001 - every waiting request must get an answer
+            if len(events) > 1 and (isinstance(exc, Rejected) or not isinstance(exc, StorageError)):
+                mid = len(events) // 2
+                return self._write(events[:mid]) + self._write(events[mid:])
+            if isinstance(exc, Rejected):
+                log.warning("%s", exc)
+            elif isinstance(exc, StorageError):
+                log.error("%s", exc)
+            else:
+                log.error("storage failure", exc_info=exc)
+            return [exc] * len(events)
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
@@ -156,20 +178,16 @@ class Batcher:
             while self._pending:
                 batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
                 try:
-                    await loop.run_in_executor(self._executor, self.storage.record, [e for e, _ in batch])
-                except Exception as exc:  # noqa: BLE001 - every waiting request must get an answer
-                    if not isinstance(exc, StorageError):
-                        log.exception("storage failure")
+                    errors = await loop.run_in_executor(self._executor, self._write, [e for e, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - e.g. the executor is gone: answer everyone
+                    errors = [exc] * len(batch)
+                for (_, fut), error in zip(batch, errors):
+                    if fut.done():
+                        continue
+                    if error is None:
+                        fut.set_result(None)
                     else:
-                        log.error("%s", exc)
-                    error = exc if isinstance(exc, StorageError) else StorageError(str(exc))
-                    for _, fut in batch:
-                        if not fut.done():
-                            fut.set_exception(error)
-                else:
-                    for _, fut in batch:
-                        if not fut.done():
-                            fut.set_result(None)
+                        fut.set_exception(error if isinstance(error, StorageError) else StorageError(str(error)))
             if self._closing:
                 return
 
@@ -343,6 +361,8 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                              dict(exc.headers or {}))
 
     async def storage_error(request: Request, exc: StorageError) -> Response:
+        if isinstance(exc, Rejected):      # validation should have caught it: the database refused the data
+            return json_response({"error": "invalid request: the database refused this data"}, 422)
         return json_response({"error": "storage unavailable; nothing was recorded, try again later"}, 503)
 
     async def server_error(request: Request, exc: Exception) -> Response:

@@ -45,13 +45,13 @@ def export(storage: Storage, out: str | Path, since: date | None = None) -> dict
 
 
 def safe_text(text: str, limit: int | None = None) -> str:
-    """Text for a terminal: control characters (escape sequences, bidi overrides…) shown as \\uXXXX,
-    new lines as ⏎."""
+    """Text for a terminal: control characters (escape sequences, bidi overrides…) and the line and
+    paragraph separators U+2028/U+2029 shown as \\uXXXX, new lines as ⏎."""
     out = []
     for ch in text:
         if ch in "\r\n":
             out.append("⏎ ")
-        elif unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d":
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d":
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)

@@ -62,6 +62,11 @@ class StorageError(Exception):
     """The database could not be reached or refused a write; nothing of the batch was stored."""
 
 
+class Rejected(StorageError):
+    """The database refused the batch because of its content (a check, an encoding), not because it is
+    unavailable: the same events written separately may succeed (see ``app.Batcher``)."""
+
+
 class Storage(Protocol):
     def record(self, events: Sequence[Event]) -> None: ...
     def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]: ...
@@ -267,6 +272,8 @@ class SQLiteStorage(_Reads):
                     if self._conn.in_transaction:
                         self._conn.execute("ROLLBACK")
                     raise
+            except (sqlite3.IntegrityError, sqlite3.DataError, UnicodeEncodeError) as exc:
+                raise Rejected(f"SQLite refused the batch: {exc}") from None
             except sqlite3.Error as exc:
                 raise StorageError(f"SQLite write failed: {exc}") from None
 
@@ -358,11 +365,14 @@ class PostgresStorage(_Reads):
         return self._conn
 
     def _run(self, fn):
-        """Run fn(connection) in one transaction; map database errors to StorageError."""
+        """Run fn(connection) in one transaction; map database errors to StorageError (``Rejected`` when
+        the database refused the data itself)."""
         try:
             conn = self._connection()
             with conn.transaction():
                 return fn(conn)
+        except (self._psycopg.DataError, self._psycopg.IntegrityError, UnicodeEncodeError) as exc:
+            raise Rejected(f"PostgreSQL ({self.describe()}) refused the batch: {str(exc).strip()}") from None
         except self._psycopg.Error as exc:
             if self._conn is not None and (self._conn.broken or self._conn.closed):
                 self._conn.close()

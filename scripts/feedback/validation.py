@@ -106,6 +106,19 @@ def _type_name(value) -> str:
             list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
+def _not_utf8(value: str) -> bool:
+    """True for text that cannot be stored: an unpaired UTF-16 surrogate (JSON "\\ud800") is valid JSON
+    but not encodable as UTF-8 (the database would refuse it)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+NOT_UTF8 = "contains an unpaired surrogate (\\ud800-\\udfff): not text that can be encoded as UTF-8"
+
+
 def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], catalogue: Catalogue,
                   problems: list[dict]) -> None:
     def problem(field: str, message: str):
@@ -143,6 +156,8 @@ def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], cata
                 problem(field, f"must be text, not {_type_name(value)}")
             elif len(value) > limit:
                 problem(field, f"too long: at most {limit} characters (got {len(value)})")
+            elif _not_utf8(value):
+                problem(field, NOT_UTF8)
 
 
 def _raise(problems: list[dict]) -> None:
@@ -169,6 +184,8 @@ def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None)
                              "message": f"too long: at most {MAX_COMMENT} characters (got {len(comment)})"})
         elif any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in comment):
             problems.append({"field": "comment", "message": "contains control characters"})
+        elif _not_utf8(comment):
+            problems.append({"field": "comment", "message": NOT_UTF8})
     vote_id = data.get("vote_id")
     if vote_id is not None and not (isinstance(vote_id, str) and VOTE_ID.fullmatch(vote_id)):
         problems.append({"field": "vote_id", "message": "must be 8 to 64 letters, digits, '-' or '_'"})
