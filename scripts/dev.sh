@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine with Python 3.11:
-#   bash scripts/dev.sh serve   install what the site needs, serve it at http://127.0.0.1:8000 (live reload)
-#   bash scripts/dev.sh build   install what the site needs, build it into site/ (strict, atomic)
+#   bash scripts/dev.sh serve   install what the site needs, serve it at http://127.0.0.1:8000 (live reload;
+#                               a save re-renders only the pages it changes: scripts/preview/)
+#   bash scripts/dev.sh build [--one-process]
+#                               install what the site needs, build it into site/ (strict, atomic; one
+#                               process per language when the machine has 2 cores or more)
 #   bash scripts/dev.sh test    install everything (Python packages, Debian chromium and postgresql), run all tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,10 +34,12 @@ venv() {  # venv <requirements file>: create .venv and install pinned packages w
 case "${1:-}" in
   serve)
     venv requirements.txt
-    exec .venv/bin/mkdocs serve -a "${KB_ADDR:-127.0.0.1:8000}" --livereload ;;
+    exec .venv/bin/python scripts/docs.py serve --addr "${KB_ADDR:-127.0.0.1:8000}" ;;
   build)
     venv requirements.txt
-    exec .venv/bin/python scripts/docs.py build ;;
+    parallel=()
+    if [ "${2:-}" != "--one-process" ] && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then parallel=(--parallel); fi
+    exec .venv/bin/python scripts/docs.py build "${parallel[@]}" ;;
   test)
     apt_install /usr/bin/chromium chromium
     compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_install /nonexistent postgresql
@@ -42,5 +47,5 @@ case "${1:-}" in
     shift
     exec .venv/bin/python -m pytest -n 2 "$@" ;;
   *)
-    echo "usage: bash scripts/dev.sh serve|build|test [pytest args]" >&2; exit 2 ;;
+    echo "usage: bash scripts/dev.sh serve | build [--one-process] | test [pytest args]" >&2; exit 2 ;;
 esac

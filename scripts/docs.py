@@ -3,6 +3,9 @@
 
     python scripts/docs.py build [--site-dir DIR] [--config FILE] [--parallel]
                                                  strict build, atomic swap (--parallel: a process per language)
+    python scripts/docs.py serve [--addr 127.0.0.1:8000]
+                                                 writers' preview: live reload, re-renders only what a
+                                                 save changes (scripts/preview/)
     python scripts/docs.py new "Titre" --en-title "Title" --category settings[/emails]
         --description "..." --en-description "..." [--slug S] [--tags a,b] [--en-tags a,b] [--related 1,2]
                                                  new article in both languages (next free id)
@@ -444,6 +447,12 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from preview.server import serve
+    host, _, port = args.addr.rpartition(":")
+    return serve(Path(args.config).resolve(), host or "127.0.0.1", int(port))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="docs.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -454,6 +463,12 @@ def main(argv=None) -> int:
     p.add_argument("--parallel", action="store_true",
                    help="one build process per language at once (same site, faster on several cores)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="writers' preview with live reload: after one full build, a save "
+                                     "re-renders only the pages that show what changed")
+    p.add_argument("--addr", default=os.environ.get("KB_ADDR", "127.0.0.1:8000"), help="host:port to listen on")
+    p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help="content validation, strict build and site-level link check; "
                                      "exits non-zero on any problem")

@@ -78,16 +78,33 @@ def _load(config, plugin) -> None:
     stats, warning = popular.load_stats(stats_file)
     if warning:
         soft_log.warning("WARNING -  kb: %s", warning)
-    rel = {}
-    for code, language in catalogue.langs.items():
-        docs = [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related)
-                for a in language.by_id.values()]
-        ranked = related.rank(docs, int(kb.get("related_count", 6)))
-        rel[code] = {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
-    outdated = {code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code)
-                for code in catalogue.langs if code != catalogue.default}
+    rel = {code: _rank_related(language, kb) for code, language in catalogue.langs.items()}
     STATE.clear()
-    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={}, outdated=outdated)
+    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={},
+                 outdated=_outdated(config, catalogue))
+
+
+def _rank_related(language, kb) -> dict:
+    docs = [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related)
+            for a in language.by_id.values()]
+    ranked = related.rank(docs, int(kb.get("related_count", 6)))
+    return {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
+
+
+def _outdated(config, catalogue: Catalogue) -> dict:
+    root = Path(config.config_file_path).parent
+    return {code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code)
+            for code in catalogue.langs if code != catalogue.default}
+
+
+def refresh(config, rerank=()) -> None:
+    """For the preview (scripts/preview/), which changes articles of the catalogue in place after a
+    save: recompute what the hooks derive from them, as a new build would (related articles only for
+    the languages in ``rerank``: ranking a whole language takes seconds at help-center scale)."""
+    for code in rerank:
+        STATE["related"][code] = _rank_related(STATE["catalogue"][code], STATE["kb"])
+    STATE["outdated"] = _outdated(config, STATE["catalogue"])
+    STATE.pop("popular", None)
 
 
 @event_priority(-110)   # after static-i18n has given files their language URLs

@@ -64,16 +64,21 @@ def write_split(site_dir: Path, languages: list[str], default: str) -> dict[str,
     index = json.loads(mixed.read_text(encoding="utf-8"))
     written = {}
     for lang, data in split(index, languages, default).items():
-        path = site_dir / INDEX if lang == default else site_dir / lang / INDEX
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        written[lang] = path
+        written[lang] = write_language(site_dir, lang, default, data)
     lunr_fr = site_dir / "assets/javascripts/lunr/min/lunr.fr.min.js"
     if "fr" in languages and lunr_fr.is_file():
         text = lunr_fr.read_text(encoding="utf-8")
         if "kbFolded" not in text:
             lunr_fr.write_text(text + FOLD_FR, encoding="utf-8")
     return written
+
+
+def write_language(site_dir: Path, lang: str, default: str, data: dict) -> Path:
+    """Write the index of one language (``split``'s value) where its pages look for it."""
+    path = site_dir / INDEX if lang == default else site_dir / lang / INDEX
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return path
 
 
 def drop_fallback_duplicates(entries: list[dict], languages: Iterable[str],

@@ -1,0 +1,147 @@
+"""Re-render pages of a kept build with MkDocs' own page rendering, and update its search index.
+
+A page is rendered exactly as ``mkdocs build`` renders it: MkDocs' ``_populate_page`` (read the
+source, the ``page_markdown`` events, Markdown, the ``page_content`` events) then ``_build_page``
+(the theme's template, the ``page_context`` events: hooks, static-i18n, search; ``post_page``), in
+the configuration of the page's language as static-i18n sets it (its ``config`` event). Output goes
+to a staging folder first: nothing is published unless the whole update is free of problems.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.structure.files import InclusionLevel
+
+from .build import Built, Collector, split_notes
+
+
+class Renderer:
+    def __init__(self, built: Built):
+        self.built = built
+        self._doc_files: dict[str, list] = {}
+
+    # --- languages -------------------------------------------------------------------------------
+
+    def activate(self, lang: str) -> None:
+        """Put the shared configuration in the state static-i18n gives it for ``lang`` (theme
+        language, per-language site name...) by running the ``config`` event as its build does; the
+        search plugin starts an empty index there, which then receives the re-rendered pages."""
+        i18n = self.built.i18n
+        i18n.current_language = lang
+        i18n.building = True       # the hooks re-read the catalogue only at a build's first language
+        self.built.config.plugins.on_config(self.built.config)
+
+    def search_plugin(self):
+        plugins = self.built.config.plugins
+        return plugins["material/search"] if "material/search" in plugins else plugins["search"]
+
+    def doc_files(self, lang: str) -> list:
+        if lang not in self._doc_files:
+            files = self.built.languages[lang].files
+            self._doc_files[lang] = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        return self._doc_files[lang]
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    def render(self, pages: dict[str, list], root: Path, docs_dir: Path):
+        """Render ``{lang: [page, ...]}`` into a staging folder.
+
+        Returns (staged {site-relative path: staged file}, new search entries by page URL, errors).
+        """
+        config = self.built.config
+        staging = Path(tempfile.mkdtemp(prefix="stage-", dir=self.built.site_dir.parent))
+        staged: dict[str, Path] = {}
+        entries: dict[str, list] = {}
+        collector = Collector()
+        errors: list[str] = []
+        try:
+            with collector:
+                for lang, todo in pages.items():
+                    if not todo:
+                        continue
+                    self.activate(lang)
+                    lb = self.built.languages[lang]
+                    search = self.search_plugin()
+                    for page in todo:
+                        real = page.file.abs_dest_path
+                        rel = os.path.relpath(real, self.built.site_dir)
+                        page.file.__dict__["abs_dest_path"] = str(staging / rel)
+                        try:
+                            _populate_page(page, config, lb.files)
+                            _build_page(page, config, self.doc_files(lang), lb.nav, lb.env)
+                        finally:
+                            page.file.__dict__["abs_dest_path"] = real
+                        staged[rel] = staging / rel
+                    for entry in search.search_index.entries:
+                        entries.setdefault(entry["location"].split("#")[0], []).append(entry)
+                    search.search_index.entries = []
+                self.validate_anchors()
+        except Exception as exc:   # a template or hook error: reported, nothing published
+            errors.append(f"preview: rendering failed: {type(exc).__name__}: {exc} (fix: correct the "
+                          "file you saved, or the template or script named above)")
+        problems, _ = split_notes(collector.problems(root, docs_dir))
+        errors = problems + errors
+        if errors:
+            shutil.rmtree(staging, ignore_errors=True)
+            return {}, {}, errors
+        return staged, entries, []
+
+    def validate_anchors(self) -> None:
+        """MkDocs' check of ``#anchor`` links, over every page (a changed page may have removed an
+        anchor other pages link to), as the end of its build does."""
+        config = self.built.config
+        for lang, lb in self.built.languages.items():
+            for file in self.doc_files(lang):
+                if file.page is not None:
+                    file.page.validate_anchor_links(files=lb.files, log_level=config.validation.links.anchors)
+
+    def publish(self, staged: dict[str, Path]) -> None:
+        """Move staged files over the served ones (one atomic rename per file)."""
+        staging = None
+        for rel, path in staged.items():
+            target = self.built.site_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            staging = staging or Path(str(path)[: -len(rel)])
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    # --- search index ----------------------------------------------------------------------------
+
+    def update_search(self, entries: dict[str, list], pages: dict[str, list]) -> None:
+        """Replace the re-rendered pages' entries in the build's search entries (kept in build
+        order, before de-duplication, as static-i18n keeps them), then write the index of each
+        language concerned the way the hooks' split writes it."""
+        i18n = self.built.i18n
+        raw = i18n.search_entries
+        urls = {page.url for todo in pages.values() for page in todo}
+        out, placed = [], set()
+        for entry in raw:
+            url = entry["location"].split("#")[0]
+            if url in urls:
+                if url not in placed:
+                    out.extend(entries.get(url, []))
+                    placed.add(url)
+                continue
+            out.append(entry)
+        for url in urls - placed:          # a page that had no entry before
+            out.extend(entries.get(url, []))
+        raw[:] = out
+        self.write_search([lang for lang, todo in pages.items() if todo])
+
+    def write_search(self, langs: list[str]) -> None:
+        searchindex = self.built.hooks.searchindex
+        i18n, search = self.built.i18n, self.search_plugin()
+        deduped = list(i18n.search_entries)
+        i18n.reconfigure_search_duplicates(deduped)
+        empty = type(search.search_index)(**search.search_index.config)
+        mixed = {"config": json.loads(empty.generate_search_index(None))["config"], "docs": deduped}
+        catalogue = self.built.state["catalogue"]
+        split = searchindex.split(mixed, list(catalogue.langs), catalogue.default)
+        for lang in langs:
+            searchindex.write_language(self.built.site_dir, lang, catalogue.default, split[lang])

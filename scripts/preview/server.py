@@ -1,0 +1,171 @@
+"""MkDocs' live-reload server serving the preview session.
+
+``LiveReloadServer`` (mkdocs.livereload) serves the files, injects its live-reload script into HTML
+pages and makes browsers reload when the served version changes. Three things differ from
+``mkdocs serve``: the server learns which files changed (for the incremental paths); pages stay
+served while a change is applied (the previous version until the new one is published, instead of
+holding requests); and while the last change has problems, every HTML page carries a banner that
+lists them (``file:line: message (fix: ...)``), the last good version of the page below it.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import time
+from pathlib import Path
+
+import watchdog.events
+from mkdocs.livereload import LiveReloadServer, _timestamp
+
+from .session import Session
+
+log = logging.getLogger("kb.preview")
+
+BANNER = (
+    '<div id="kb-preview-problems" role="alert" style="position:fixed;z-index:10000;left:0;right:0;'
+    'top:0;max-height:50vh;overflow:auto;background:#fff4f4;color:#5c0000;border-bottom:3px solid #c00;'
+    'padding:.8em 1.2em;font:14px/1.45 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.2)">'
+    "<strong>{title}</strong><ul style=\"margin:.4em 0 0;padding-left:1.2em\">{items}</ul></div>"
+)
+
+
+def banner(errors: list[str]) -> bytes:
+    items = "".join(f'<li><code style="white-space:pre-wrap">{html.escape(e)}</code></li>' for e in errors)
+    title = (f"Preview not updated: {len(errors)} problem(s) in your last change. The last good "
+             "version is shown; fix and save again.")
+    return BANNER.format(title=html.escape(title), items=items).encode("utf-8")
+
+
+class PreviewServer(LiveReloadServer):
+    def __init__(self, session: Session, host: str, port: int, quiet_after: float = 0.4):
+        self.session = session
+        self.quiet_after = quiet_after       # seconds without a save before deferred work runs
+        self._changed: set[str] = set()
+        super().__init__(builder=lambda: None, host=host, port=port, root=str(session.link))
+
+        def error_page(code):
+            page = session.link / f"{code}.html"
+            return page.read_bytes() if code == 404 and page.is_file() else None
+        self.error_handler = error_page
+
+    def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+
+        def callback(event):
+            if event.is_directory and event.event_type not in ("moved", "deleted"):
+                return
+            with self._rebuild_cond:
+                self._changed.add(event.src_path)
+                dest = getattr(event, "dest_path", "")
+                if dest:
+                    self._changed.add(dest)
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = callback
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    def _publish(self) -> None:
+        """Tell browsers that a new version is served (both epochs move together: requests are
+        never held, the served files are always a complete version)."""
+        with self._epoch_cond:
+            self._wanted_epoch = self._visible_epoch = _timestamp()
+            self._epoch_cond.notify_all()
+
+    def _build_loop(self):
+        while True:
+            with self._rebuild_cond:
+                timeout = self.quiet_after if self.session.pending else self.shutdown_delay
+                self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown, timeout=timeout)
+                if self._shutdown:
+                    break
+                if not self._want_rebuild:
+                    if self.session.pending:
+                        self._settle()
+                    continue
+                while self._rebuild_cond.wait(timeout=self.build_delay):
+                    pass                      # wait for the editor to finish writing
+                changed, self._changed = self._changed, set()
+                self._want_rebuild = False
+            self._apply(changed)
+
+    def _apply(self, changed: set[str]) -> None:
+        names = ", ".join(sorted(os.path.relpath(p, self.session.root) for p in changed)[:5])
+        result = self.session.apply(changed)
+        report(result, names)
+        self._publish()
+
+    def _settle(self) -> None:
+        result = self.session.settle()
+        if result.kind != "none":
+            report(result, "related articles re-ranked")
+            self._publish()
+
+    def _inject_js_into_html(self, content, epoch):
+        content = super()._inject_js_into_html(content, epoch)
+        errors = self.session.errors
+        if errors:
+            at = content.rfind(b"</body>")
+            at = len(content) if at < 0 else at
+            content = content[:at] + banner(errors) + content[at:]
+        return content
+
+
+def report(result, what: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    if result.kind == "error":
+        print(f"[{stamp}] {what}: NOT published, {len(result.errors)} problem(s) "
+              "(the last good pages stay served):", flush=True)
+        for e in result.errors:
+            print(f"  {e}", flush=True)
+    elif result.kind == "full":
+        print(f"[{stamp}] {what}: full build in {result.seconds:.1f} s", flush=True)
+    else:
+        print(f"[{stamp}] {what}: {len(result.pages)} file(s) re-rendered in {result.seconds:.2f} s"
+              + (" (related articles are re-ranked when you pause)" if result.kind == "pages" else ""),
+              flush=True)
+
+
+def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None) -> int:
+    import shutil
+    import tempfile
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)-7s -  %(message)s")
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)   # problems are printed by the preview
+    tmp = Path(tempfile.mkdtemp(prefix="kb-preview-")) if out is None else out
+    session = Session(config_file, tmp)
+    try:
+        print("preview: first build (whole site)...", flush=True)
+        result = session.full()
+        report(result, "first build")
+        if session.notes:
+            print("notes (not blocking the preview):\n  " + "\n  ".join(session.notes), flush=True)
+        if session.built is None:
+            print("preview: the first build failed; fix the problems above, the preview starts at the "
+                  "next save", flush=True)
+            session.link.mkdir(exist_ok=True)
+        server = PreviewServer(session, host, port)
+        config = session.built.config if session.built else None
+        watched = [session.root / "docs", session.config_file, session.root / "overrides",
+                   session.root / "scripts"] if config is None else \
+            [Path(config.docs_dir), session.config_file] + [Path(p) for p in config.watch]
+        for path in watched:
+            if path.exists():
+                server.watch(str(path))
+        print(f"preview: serving on {server.url} (Ctrl+C to stop)", flush=True)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            print("preview: stopping", flush=True)
+        finally:
+            server.shutdown()
+    finally:
+        session.close()
+        if out is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0

@@ -1,0 +1,169 @@
+"""The preview's state and what it does on each change.
+
+After one full build (``build.full_build``), the session keeps the build in memory and serves its
+folder (``<out>/site``, a link to the current build). On a change:
+
+- an article's body or front matter (same id, same aliases): the article is re-read into the kept
+  catalogue (in place, so that every page and list holding it sees the new data), the content
+  checks run again, and exactly the pages that show that article's data are re-rendered
+  (``dependents.py``), with its entries of the language's search index; related articles, whose
+  ranking compares every article of the language, are re-ranked afterwards (``settle``);
+- anything else (a file added, deleted or renamed, a home or category page, an image, a template,
+  ``mkdocs.yml``, a Python file, an id or aliases): a full build into a new folder, which replaces
+  the served one only when it succeeds.
+
+A change with problems publishes nothing: the last good pages stay served, ``errors`` says what to
+fix (``file:line: message (fix: ...)``), and the next change is applied against the last published
+state, so that a valid save recovers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dependents
+from .build import Built, full_build, split_notes
+from .render import Renderer
+
+ARTICLE_FIELDS_NOT_SHOWN = ("body", "body_line", "lines")
+
+
+@dataclass
+class Result:
+    kind: str                                   # "full", "pages", "related", "none", "error"
+    pages: list[str] = field(default_factory=list)   # site-relative files written
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Session:
+    def __init__(self, config_file: Path, out: Path):
+        self.config_file = Path(config_file).resolve()
+        self.root = self.config_file.parent
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.link = self.out / "site"            # what the server serves
+        self.built: Built | None = None
+        self.renderer: Renderer | None = None
+        self.errors: list[str] = []
+        self.notes: list[str] = []
+        self.rerank: set[str] = set()            # languages whose related articles wait for a re-rank
+        self.unpublished: dict[tuple[str, str], dict] = {}   # (lang, path): article data last published
+        self.dirty: set[Path] = set()            # changed files not published yet (their update failed)
+
+    # --- full build ------------------------------------------------------------------------------
+
+    def full(self, fresh_python: bool = False) -> Result:
+        start = time.perf_counter()
+        built, errors, notes = full_build(self.config_file, self.out, fresh_python=fresh_python)
+        self.notes = notes
+        if built is None:
+            self.errors = errors
+            return Result("error", errors=errors, seconds=time.perf_counter() - start)
+        old = self.built
+        self.built, self.renderer = built, Renderer(built)
+        self.errors, self.rerank, self.unpublished, self.dirty = [], set(), {}, set()
+        tmp = self.out / ".site-next"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        tmp.symlink_to(built.site_dir.name)
+        if self.link.is_dir() and not self.link.is_symlink():
+            shutil.rmtree(self.link)             # the placeholder served before a first success
+        os.replace(tmp, self.link)               # the served folder switches at once
+        if old is not None:
+            shutil.rmtree(old.site_dir, ignore_errors=True)
+        return Result("full", seconds=time.perf_counter() - start)
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def apply(self, paths) -> Result:
+        """Bring the preview up to date with the changed ``paths`` (files or folders)."""
+        start = time.perf_counter()
+        changed = {Path(p).resolve() for p in paths} | self.dirty
+        if self.built is None:
+            result = self.full(fresh_python=True)
+        else:
+            plan = dependents.classify(self.built, changed, self.root)
+            if plan.full:
+                result = self.full(fresh_python=plan.python)
+            else:
+                result = self._articles(plan.articles)
+        self.dirty = set() if result.kind != "error" else (changed if self.built else set())
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def _articles(self, articles: list[tuple[str, str]]) -> Result:
+        """Re-read changed articles into the catalogue and re-render the pages that show them."""
+        built = self.built
+        state = built.state
+        catalogue = state["catalogue"]
+        before = dependents.snapshot(built)
+        changes, errors = [], []
+        for lang, rel in articles:
+            data, problems = dependents.read_article(catalogue, self.root, Path(built.config.docs_dir), lang, rel)
+            errors += problems
+            if data is None:
+                continue
+            live = catalogue[lang].articles[rel]
+            old = self.unpublished.get((lang, rel)) or dict(vars(live))
+            if data["id"] != old["id"] or data["aliases"] != old["aliases"]:
+                return self.full()                # short links and redirects: a full build
+            self.unpublished.setdefault((lang, rel), old)
+            vars(live).update(data)
+            shown = {k for k in data if k not in ARTICLE_FIELDS_NOT_SHOWN and data[k] != old[k]}
+            changes.append((lang, live, shown, data["body"] != old["body"]))
+        errors += split_notes(dependents.check(catalogue))[0]
+        if errors:
+            self.errors = list(dict.fromkeys(errors))
+            return Result("error", errors=self.errors)
+        built.hooks.refresh(built.config)
+        pages = dependents.pages_for(built, changes, before)
+        for lang, live, shown, body in changes:
+            if shown or body:
+                self.rerank.add(lang)
+        return self._render(pages, kind="pages", meta=any(shown for _, _, shown, _ in changes))
+
+    def _render(self, pages: dict[str, list], kind: str, meta: bool) -> Result:
+        staged, entries, errors = self.renderer.render(pages, self.root, Path(self.built.config.docs_dir))
+        if errors:
+            self.errors = errors
+            return Result("error", errors=errors)
+        self.renderer.publish(staged)
+        self.renderer.update_search(entries, pages)
+        if meta:
+            self.built.hooks.export.write_catalogue(
+                self.built.state["catalogue"], self.built.site_dir / self.built.hooks.export.CATALOGUE_FILE)
+        self.errors, self.unpublished = [], {}
+        return Result(kind, pages=sorted(staged))
+
+    # --- deferred work ---------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.rerank) and self.built is not None and not self.errors
+
+    def settle(self) -> Result:
+        """Re-rank the related articles of the languages that changed, and re-render the pages whose
+        related list changed (a whole language is ranked at once: seconds at 2,000 articles)."""
+        if not self.pending:
+            return Result("none")
+        start = time.perf_counter()
+        built = self.built
+        langs = sorted(self.rerank)
+        before = {lang: {i: [a.id for a in lst] for i, lst in built.state["related"][lang].items()}
+                  for lang in langs}
+        built.hooks.refresh(built.config, rerank=langs)
+        self.rerank = set()
+        pages = dependents.related_changes(built, before)
+        if not any(pages.values()):
+            return Result("none", seconds=time.perf_counter() - start)
+        result = self._render(pages, kind="related", meta=False)
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def close(self) -> None:
+        if self.built is not None:
+            self.built.config.plugins.on_shutdown()

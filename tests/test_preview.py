@@ -1,0 +1,155 @@
+"""The writers' preview (scripts/preview/) serves the very pages a clean build writes.
+
+A copy of the project (its real content, a git work tree so that translations can become outdated)
+is previewed; a scripted sequence of saves is applied the way the server applies them (the changed
+paths, then the deferred re-rank of related articles); then every file the preview serves is compared
+byte for byte with a clean ``scripts/docs.py build`` of the final tree. By design, the server adds
+MkDocs' live-reload script (and, while a save has problems, a banner) to HTML pages when it sends them;
+the files compared here are the served files before that addition, which the last test checks.
+No timing: the benchmark (scripts/bench_preview.py) measures speed.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import subprocess
+import urllib.request
+
+import pytest
+
+from conftest import build
+import docs as docs_cli
+from preview.session import Session
+
+
+def _git(project, *args):
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = docs_cli.copy_project(tmp_path_factory.mktemp("preview") / "project")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "content")
+    return project
+
+
+def files_of(site):
+    return sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+
+
+def assert_same_site(served, clean):
+    assert files_of(served) == files_of(clean)
+    different = []
+    for rel in files_of(clean):
+        a, b = (served / rel).read_bytes(), (clean / rel).read_bytes()
+        if rel.suffix == ".gz":                 # its gzip header holds a time
+            a, b = gzip.decompress(a), gzip.decompress(b)
+        if a != b:
+            different.append(str(rel))
+    assert not different, different
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_path):
+    docs = project / "docs"
+    session = Session(project / "mkdocs.yml", tmp_path / "preview")
+    assert session.full().kind == "full", session.errors
+    served = session.link
+
+    def save(*paths, expect):
+        result = session.apply(paths)
+        assert result.kind == expect, (result.kind, result.errors)
+        session.settle()
+        assert not session.errors, session.errors
+        return result
+
+    # files added, deleted, renamed: a full build
+    for lang, title in (("fr", "Comment tester l'aperçu ?"), ("en", "How to test the preview?")):
+        (docs / lang / "settings/preview-test.md").write_text(
+            f'---\nid: 900\ntitle: "{title}"\ndescription: "{title} Une phrase de description assez longue."\n'
+            "tags: [logo]\n---\n\nTexte.\n\n## Section {#section}\n\n[Logo](segment-logo.md#usage)\n",
+            encoding="utf-8")
+    save(docs / "fr/settings/preview-test.md", docs / "en/settings/preview-test.md", expect="full")
+    assert (served / "settings/preview-test/index.html").is_file()
+    for lang in ("fr", "en"):
+        (docs / lang / "settings/preview-test.md").unlink()
+    save(docs / "fr/settings/preview-test.md", docs / "en/settings/preview-test.md", expect="full")
+    assert not (served / "settings/preview-test").exists()
+    for lang in ("fr", "en"):
+        old, new = docs / lang / "settings/reset-sandbox-data.md", docs / lang / "settings/reset-test-data.md"
+        text = old.read_text(encoding="utf-8").replace("\n---\n", "\naliases: [settings/reset-sandbox-data.md]\n---\n", 1)
+        new.write_text(text, encoding="utf-8")
+        old.unlink()
+    save(*[docs / lang / f"settings/{n}.md" for lang in ("fr", "en") for n in ("reset-sandbox-data", "reset-test-data")],
+         expect="full")
+    # body, title, tags, related, weight: only the pages that show them
+    body = save(edit(docs / "fr/settings/segment-logo.md", "Chaque segment peut avoir",
+                     "Chaque segment de votre compte peut avoir"), expect="pages")
+    assert "settings/segment-logo/index.html" in body.pages
+    assert "de votre compte" in (served / "settings/segment-logo/index.html").read_text(encoding="utf-8")
+    title = save(edit(docs / "en/settings/hosted-pages-css.md", 'title: "How to edit \\"hosted pages\\" CSS?"',
+                      'title: "How to change the CSS of hosted pages?"'), expect="pages")
+    assert "en/settings/index.html" in title.pages and len(title.pages) < len(files_of(served))
+    save(edit(docs / "en/settings/url-redirections.md", "tags: [redirections, customer-portal, api]",
+              "tags: [redirections, css, api]"), expect="pages")
+    save(edit(docs / "fr/settings/emails/auto-send-invoices.md", "related: [12, 14, 15, 16, 17, 18]",
+              "related: [9, 12, 14]"), expect="pages")
+    save(edit(docs / "en/settings/emails/auto-send-invoices.md", "weight: 160", "weight: 9000"), expect="pages")
+    # an invalid save: nothing published, the problem named; the next valid save recovers
+    page = served / "en/settings/url-redirections/index.html"
+    good = page.read_bytes()
+    md = edit(docs / "en/settings/url-redirections.md", 'title: "URL Redirections – Settings"\n',
+              'title: "URL Redirections – Settings\n')     # unclosed quote
+    bad = session.apply([md])
+    assert bad.kind == "error" and page.read_bytes() == good
+    assert any(re.match(r"docs/en/settings/url-redirections\.md:\d+: malformed YAML", e) for e in bad.errors), bad.errors
+    save(edit(md, 'title: "URL Redirections – Settings\n', 'title: "URL redirections (settings)"\n'), expect="pages")
+    assert "URL redirections (settings)" in page.read_text(encoding="utf-8")
+    md = edit(docs / "fr/settings/segment-logo.md", "Le logo apparaît :", "Le logo apparaît [ici](nulle-part.md) :")
+    bad = session.apply([md])
+    assert bad.kind == "error" and any("nulle-part.md" in e and "segment-logo.md:" in e for e in bad.errors)
+    save(edit(md, "[ici](nulle-part.md)", "[ici](url-redirections.md#security)"), expect="pages")
+
+    clean = tmp_path / "clean"
+    proc = build(project / "mkdocs.yml", clean)
+    assert proc.returncode == 0, proc.stderr
+    assert_same_site(served, clean)
+    session.close()
+
+
+def test_served_pages_carry_live_reload_and_the_problems(project, tmp_path):
+    from preview.server import PreviewServer
+    session = Session(project / "mkdocs.yml", tmp_path / "preview")
+    session.full()
+    server = PreviewServer(session, "127.0.0.1", 0)
+    server.watch(str(project / "docs"))      # (pages get the live-reload script when something is watched)
+    server.server_bind()
+    server.server_activate()
+    server.serve_thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/en/settings/segment-logo/"
+    try:
+        page = urllib.request.urlopen(url).read()
+        file = (session.link / "en/settings/segment-logo/index.html").read_bytes()
+        assert page.startswith(file[: file.rindex(b"</body>")]) and b"livereload(" in page
+        assert b"kb-preview-problems" not in page
+        md = edit(project / "docs/en/settings/segment-logo.md", "\n---\n", "\ntitle: [\n---\n")
+        session.apply([md])
+        page = urllib.request.urlopen(url).read().decode("utf-8")
+        assert 'id="kb-preview-problems"' in page and "docs/en/settings/segment-logo.md:" in page
+        assert page.startswith(file[: file.rindex(b"</body>")].decode("utf-8"))   # last good page
+        edit(md, "\ntitle: [\n---\n", "\n---\n")
+        assert session.apply([md]).kind == "pages"
+        assert b"kb-preview-problems" not in urllib.request.urlopen(url).read()
+    finally:
+        server.shutdown()
+        session.close()
