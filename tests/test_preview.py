@@ -60,6 +60,20 @@ def edit(path, old, new):
     return path
 
 
+def set_key(path, key, value):
+    """Set a front-matter key (one line) to ``value`` (YAML as written)."""
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+    assert n == 1, (key, path)
+    path.write_text(new, encoding="utf-8")
+    return path
+
+
+def append(path, paragraph):
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{paragraph}\n", encoding="utf-8")
+    return path
+
+
 def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_path):
     docs = project / "docs"
     session = Session(project / "mkdocs.yml", tmp_path / "preview")
@@ -93,32 +107,29 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     save(*[docs / lang / f"settings/{n}.md" for lang in ("fr", "en") for n in ("reset-sandbox-data", "reset-test-data")],
          expect="full")
     # body, title, tags, related, weight: only the pages that show them
-    body = save(edit(docs / "fr/settings/segment-logo.md", "Chaque segment peut avoir",
-                     "Chaque segment de votre compte peut avoir"), expect="pages")
+    body = save(append(docs / "fr/settings/segment-logo.md", "Un paragraphe ajouté pendant l'aperçu."),
+                expect="pages")
     assert "settings/segment-logo/index.html" in body.pages
-    assert "de votre compte" in (served / "settings/segment-logo/index.html").read_text(encoding="utf-8")
-    title = save(edit(docs / "en/settings/hosted-pages-css.md", 'title: "How to edit \\"hosted pages\\" CSS?"',
-                      'title: "How to change the CSS of hosted pages?"'), expect="pages")
+    assert "ajouté pendant" in (served / "settings/segment-logo/index.html").read_text(encoding="utf-8")
+    title = save(set_key(docs / "en/settings/hosted-pages-css.md", "title", '"How to change the CSS of hosted pages?"'),
+                 expect="pages")
     assert "en/settings/index.html" in title.pages and len(title.pages) < len(files_of(served))
-    save(edit(docs / "en/settings/url-redirections.md", "tags: [redirections, customer-portal, api]",
-              "tags: [redirections, css, api]"), expect="pages")
-    save(edit(docs / "fr/settings/emails/auto-send-invoices.md", "related: [12, 14, 15, 16, 17, 18]",
-              "related: [9, 12, 14]"), expect="pages")
-    save(edit(docs / "en/settings/emails/auto-send-invoices.md", "weight: 160", "weight: 9000"), expect="pages")
+    save(set_key(docs / "en/settings/url-redirections.md", "tags", "[redirections, css, api]"), expect="pages")
+    save(set_key(docs / "fr/settings/emails/auto-send-invoices.md", "related", "[9, 12, 14]"), expect="pages")
+    save(set_key(docs / "en/settings/emails/auto-send-invoices.md", "weight", "9000"), expect="pages")
     # an invalid save: nothing published, the problem named; the next valid save recovers
     page = served / "en/settings/url-redirections/index.html"
     good = page.read_bytes()
-    md = edit(docs / "en/settings/url-redirections.md", 'title: "URL Redirections – Settings"\n',
-              'title: "URL Redirections – Settings\n')     # unclosed quote
+    md = set_key(docs / "en/settings/url-redirections.md", "title", '"URL redirections (settings)')  # unclosed quote
     bad = session.apply([md])
     assert bad.kind == "error" and page.read_bytes() == good
     assert any(re.match(r"docs/en/settings/url-redirections\.md:\d+: malformed YAML", e) for e in bad.errors), bad.errors
-    save(edit(md, 'title: "URL Redirections – Settings\n', 'title: "URL redirections (settings)"\n'), expect="pages")
+    save(set_key(md, "title", '"URL redirections (settings)"'), expect="pages")
     assert "URL redirections (settings)" in page.read_text(encoding="utf-8")
-    md = edit(docs / "fr/settings/segment-logo.md", "Le logo apparaît :", "Le logo apparaît [ici](nulle-part.md) :")
+    md = append(docs / "fr/settings/segment-logo.md", "Voir [ici](nulle-part.md).")
     bad = session.apply([md])
     assert bad.kind == "error" and any("nulle-part.md" in e and "segment-logo.md:" in e for e in bad.errors)
-    save(edit(md, "[ici](nulle-part.md)", "[ici](url-redirections.md#security)"), expect="pages")
+    save(edit(md, "[ici](nulle-part.md)", "[ici](url-redirections.md)"), expect="pages")
 
     clean = tmp_path / "clean"
     proc = build(project / "mkdocs.yml", clean)
