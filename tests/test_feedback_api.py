@@ -14,7 +14,7 @@ with warnings.catch_warnings():     # Starlette 1.x suggests httpx2 for its Test
 from feedback.app import RateLimiter, create_app
 from feedback.catalogue import Catalogue, CatalogueError, CatalogueFile
 from feedback.storage import Counts, SQLiteStorage, StorageError
-from feedback_support import catalogue_data, write_catalogue
+from feedback_support import catalogue_data, pg_url, write_catalogue  # noqa: F401  (fixture)
 
 ORIGIN = "http://127.0.0.1:8000"
 VOTE = {"id": 1, "lang": "fr", "url": "/settings/a1/", "title": "Premier article", "value": "yes"}
@@ -278,8 +278,26 @@ def test_a_storage_that_does_not_answer_in_time_is_503(tmp_path):
     s.close()
 
 
-def test_health_tells_nothing_about_the_storage(client):
-    assert client.get("/api/health").json() == {"ok": True, "articles": 6}
+def test_health_is_ok_when_the_storage_is(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200 and r.json() == {"ok": True, "articles": 6}
+
+
+def test_health_reports_a_full_disk_and_recovers_with_it(storage):
+    """SQLite answers "database or disk is full" (SQLITE_FULL) whether the disk or max_page_count is full."""
+    conn = storage._conn
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    with make_client(storage, health_cache=0) as c:
+        codes = [post(c, "/api/feedback", {**VOTE, "comment": "x" * 500}).status_code for _ in range(30)]
+        assert 503 in codes and set(codes) <= {201, 503}
+        r = c.get("/api/health")
+        assert r.status_code == 503, r.text
+        assert r.json() == {"ok": False, "storage": "cannot write: database or disk is full", "articles": 6}
+        assert "feedback.sqlite3" not in r.text                     # no file path on a public endpoint
+        conn.execute("PRAGMA max_page_count = 1000000")              # space freed
+        r = c.get("/api/health")
+        assert r.status_code == 200 and r.json()["ok"] is True
+        assert post(c, "/api/feedback", VOTE).status_code == 201
 
 
 # ---------------------------------------------------------------------------------------------- CORS
@@ -433,3 +451,25 @@ def test_the_real_build_catalogue_format_is_accepted():
     cat = Catalogue.from_data(json.loads(json.dumps(build_catalogue_data(built))))
     assert cat.languages == ("fr", "en") and len(cat) == 40
     assert cat.get(1, "en").url.startswith("/en/")
+
+
+def test_health_reports_a_postgresql_database_that_refuses_writes(pg_url):
+    """E.g. a replica promoted the wrong way round: connected, readable, every write refused."""
+    from feedback.storage import PostgresStorage
+    storage = PostgresStorage(pg_url)
+    try:
+        with make_client(storage, health_cache=0) as c:
+            assert c.get("/api/health").status_code == 200
+            storage._conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            storage._conn.commit()
+            assert_json_error(post(c, "/api/feedback", VOTE), 503, "nothing was recorded")
+            r = c.get("/api/health")
+            assert r.status_code == 503 and r.json()["ok"] is False
+            assert r.json()["storage"].startswith("PostgreSQL: cannot execute ")
+            assert "read-only transaction" in r.json()["storage"] and "127.0.0.1" not in r.text
+            storage._conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
+            storage._conn.commit()
+            assert c.get("/api/health").status_code == 200
+            assert post(c, "/api/feedback", VOTE).status_code == 201
+    finally:
+        storage.close()

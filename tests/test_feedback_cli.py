@@ -29,10 +29,13 @@ def fill(storage, events):
 
 
 def test_export_writes_the_statistics_format_the_build_reads(tmp_path):
-    fill(SQLiteStorage(tmp_path / "data" / "feedback.sqlite3"),
+    # the default database is outside the checkout (a redeploy or `git clean -fdx` cannot erase it)
+    state = tmp_path / "state"
+    fill(SQLiteStorage(state / "proabono-kb" / "feedback.sqlite3"),
          [Vote(1, "fr", "yes"), Vote(1, "fr", "no"), View(1, "fr"), View(1, "fr"), Vote(2, "en", "yes")])
-    # the documented command, run from the project folder: defaults data/feedback.sqlite3 -> data/stats.json
-    r = cli("export", "--out", "data/stats.json", cwd=tmp_path)
+    (tmp_path / "data").mkdir()
+    # the documented command, run from the project folder: default database -> data/stats.json
+    r = cli("export", "--out", "data/stats.json", cwd=tmp_path, env={"XDG_STATE_HOME": str(state)})
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "data" / "stats.json").read_text(encoding="utf-8"))
     assert set(data) == {"version", "generated", "articles"} and data["version"] == 1
@@ -107,6 +110,53 @@ def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
     en = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), "--lang", "en", "--min-votes", "3",
              "--comments", "0", cwd=tmp_path).stdout
     assert "no article has 3+ votes yet" in en and "capture" not in en
+
+
+def test_the_default_database_is_outside_the_checkout(tmp_path):
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    r = cli("report", cwd=checkout, env={"HOME": str(tmp_path / "home"), "XDG_STATE_HOME": ""})
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "home" / ".local" / "state" / "proabono-kb" / "feedback.sqlite3").is_file()
+    assert list(checkout.iterdir()) == []
+    assert "~/.local/state/proabono-kb/feedback.sqlite3" in cli("serve", "--help", cwd=checkout).stdout
+
+
+def _without_root_privileges() -> list[str]:
+    """A command prefix under which file permissions apply, even to root (as for the service's user)."""
+    return (["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+            if os.geteuid() == 0 else [])
+
+
+def test_serve_refuses_to_start_on_a_database_it_cannot_write(tmp_path):
+    cat = write_catalogue(tmp_path / "kb-catalogue.json")
+    db = tmp_path / "data" / "feedback.sqlite3"
+    fill(SQLiteStorage(db), [Vote(1, "fr", "yes")])
+    db.chmod(0o444)                                  # readable, not writable: it opens, every vote would fail
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBACK_")}
+    env.update(PYTHONPATH=str(ROOT / "scripts"))
+    proc = subprocess.Popen([*_without_root_privileges(), sys.executable, "-m", "feedback", "serve", "--port", "0",
+                             "--db", str(db), "--catalogue", str(cat)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"the service started on a read-only database:\n{err}")
+    finally:
+        db.chmod(0o644)
+    assert proc.returncode == 1
+    assert f"error: {db}: the database cannot be written (attempt to write a readonly database)" in err
+    assert "write access to the file and its folder" in err
+    # report and export only read: they still work on a read-only copy
+    db.chmod(0o444)
+    try:
+        r = subprocess.run([*_without_root_privileges(), sys.executable, "-m", "feedback", "report", "--db", str(db)],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        db.chmod(0o644)
+    assert r.returncode == 0 and "Total: 1 vote" in r.stdout, r.stderr
 
 
 def test_report_without_votes(tmp_path):

@@ -13,9 +13,19 @@ small interface, SQLite and PostgreSQL), ``app`` (the ASGI service), ``stats`` (
 ``cli`` (command line).
 """
 
-DEFAULT_DB = "data/feedback.sqlite3"
+import os
+from pathlib import Path
+
+DEFAULT_DB_HELP = "$XDG_STATE_HOME/proabono-kb/feedback.sqlite3, i.e. ~/.local/state/proabono-kb/feedback.sqlite3"
 DEFAULT_CATALOGUE = "site/kb-catalogue.json"
 DEFAULT_STATS = "data/stats.json"
 DEFAULT_PORT = 8001
 DEFAULT_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 DEFAULT_RATE_LIMIT = 120  # requests per client address per minute; 0 turns the limit off
+
+
+def default_db() -> str:
+    """The SQLite file when none is given: outside the checkout, so that neither a redeploy nor
+    ``git clean`` erases the votes (XDG state folder)."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return str(Path(state) / "proabono-kb" / "feedback.sqlite3")

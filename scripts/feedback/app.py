@@ -5,7 +5,9 @@
     POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
     GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
                                 helpful_ratio, views
-    GET  /api/health            -> {"ok": true, "articles": N}
+    GET  /api/health            -> {"ok": true, "articles": N}, or 503 {"ok": false, "storage": "<why>", ...}
+                                when the database cannot take votes (file deleted, not writable, disk full,
+                                unreachable)
 
 Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
 nothing. No cookies are set; the client address is used only in memory, for the rate limit.
@@ -46,6 +48,8 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
 ]
 CORS_METHODS = "GET, POST"
+HEALTH_TIMEOUT = 2.0    # seconds: a database slower than this to answer health is reported as not answering
+HEALTH_CACHE = 1.0      # seconds a health result is reused
 CORS_HEADERS = {"content-type"}
 
 
@@ -122,6 +126,7 @@ class Batcher:
         self._task: asyncio.Task | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback-storage")
         self._closing = False
+        self.failure: StorageError | None = None   # why the last batch failed, until one succeeds
 
     def start(self) -> None:
         self._wakeup = asyncio.Event()
@@ -181,6 +186,11 @@ class Batcher:
                     errors = await loop.run_in_executor(self._executor, self._write, [e for e, _ in batch])
                 except Exception as exc:  # noqa: BLE001 - e.g. the executor is gone: answer everyone
                     errors = [exc] * len(batch)
+                down = [e for e in errors if isinstance(e, StorageError) and not isinstance(e, Rejected)]
+                if down:
+                    self.failure = down[0]
+                elif None in errors:
+                    self.failure = None
                 for (_, fut), error in zip(batch, errors):
                     if fut.done():
                         continue
@@ -298,7 +308,7 @@ async def read_body(request: Request) -> bytes:
 
 def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
-               max_batch: int = 500, write_timeout: float = 30.0) -> Guard:
+               max_batch: int = 500, write_timeout: float = 30.0, health_cache: float = HEALTH_CACHE) -> Guard:
     """The service as an ASGI app. The caller opens and closes ``storage``."""
     articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
     batcher = Batcher(storage, max_batch, write_timeout)
@@ -352,7 +362,31 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
         return json_response({"generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                               "since": since.isoformat() if since else None, "articles": rows})
 
+    checked = {"at": -math.inf, "problem": None, "failure": None}
+
+    async def storage_problem() -> str | None:
+        """None when the storage can take votes; else why not. A cheap check (file identity, free space,
+        connection), plus a real write once a batch failed, so that health recovers with the storage. At
+        most one check per second, whatever the number of health requests (they are not rate limited),
+        unless a write failed since."""
+        if time.monotonic() - checked["at"] < health_cache and checked["failure"] is batcher.failure:
+            return checked["problem"]
+        try:
+            problem = await asyncio.wait_for(batcher.read(storage.problem), HEALTH_TIMEOUT)
+            if problem is None and batcher.failure is not None:
+                await asyncio.wait_for(batcher.read(storage.check_writable), HEALTH_TIMEOUT)
+                batcher.failure = None
+        except StorageError as exc:
+            problem = exc.reason
+        except asyncio.TimeoutError:
+            problem = f"the database did not answer within {HEALTH_TIMEOUT:g} s"
+        checked.update(at=time.monotonic(), problem=problem, failure=batcher.failure)
+        return problem
+
     async def health(request: Request) -> Response:
+        problem = await storage_problem()
+        if problem is not None:
+            return json_response({"ok": False, "storage": problem, "articles": len(articles.current())}, 503)
         return json_response({"ok": True, "articles": len(articles.current())})
 
     async def http_error(request: Request, exc: HTTPException) -> Response:

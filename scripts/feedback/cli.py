@@ -17,7 +17,8 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import DEFAULT_CATALOGUE, DEFAULT_DB, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_STATS
+from . import (DEFAULT_CATALOGUE, DEFAULT_DB_HELP, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_STATS,
+               default_db)
 from .catalogue import Catalogue, CatalogueError, CatalogueFile
 from .storage import StorageError, open_storage
 
@@ -27,7 +28,7 @@ env = os.environ.get
 def _add_storage(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--db", metavar="PATH",
-                   help=f"SQLite database file (default: {DEFAULT_DB}; env FEEDBACK_DB)")
+                   help=f"SQLite database file (default: {DEFAULT_DB_HELP}; env FEEDBACK_DB)")
     g.add_argument("--database-url", metavar="URL",
                    help="PostgreSQL database, postgresql://user:password@host:5432/name "
                         "(env FEEDBACK_DATABASE_URL); instead of SQLite")
@@ -40,7 +41,7 @@ def _since(days: int | None) -> date | None:
 def _open(args):
     """--database-url, else --db, else FEEDBACK_DATABASE_URL, else FEEDBACK_DB, else the default file."""
     url = args.database_url or (None if args.db else env("FEEDBACK_DATABASE_URL"))
-    return open_storage(None if url else (args.db or env("FEEDBACK_DB") or DEFAULT_DB), url)
+    return open_storage(None if url else (args.db or env("FEEDBACK_DB") or default_db()), url)
 
 
 def cmd_serve(args) -> int:
@@ -54,6 +55,7 @@ def cmd_serve(args) -> int:
         or list(DEFAULT_ORIGINS)
     storage = _open(args)
     try:
+        storage.check_writable()        # a service that cannot store a vote must not start (and say why)
         app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit)
         print(f"feedback collector: http://{args.host}:{args.port}/api/feedback  storage {storage.describe()}  "
               f"catalogue {args.catalogue} ({len(catalogue.current())} articles)  origins {', '.join(origins)}  "

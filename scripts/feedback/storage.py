@@ -4,6 +4,8 @@
     storage.totals(since=None)      {(id, lang): Counts(views, yes, no)}, optionally from a day on
     storage.comments(limit, article=None)   latest votes that carry a comment, newest first
     storage.vote_count()            number of stored votes
+    storage.problem()               why writes would fail now, from a cheap check (None: no known problem)
+    storage.check_writable()        a real, tiny write; StorageError when the database cannot be written
     storage.close()
 
 Tables (same in both): ``votes`` keeps one row per vote (value, optional comment, time, optional
@@ -17,6 +19,8 @@ once, with its latest value and comment, on the day it was first cast.
 """
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
 from collections import Counter
@@ -27,6 +31,9 @@ from typing import Iterable, Protocol, Sequence, Union
 from urllib.parse import urlsplit
 
 from helpcenter.popular import Counts  # the counts the statistics file carries, one definition
+
+log = logging.getLogger("feedback")
+MIN_FREE_BYTES = 1 << 20     # less free space than this on the SQLite file's disk: reported as full
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,13 @@ class Comment:
 
 
 class StorageError(Exception):
-    """The database could not be reached or refused a write; nothing of the batch was stored."""
+    """The database could not be reached or refused a write; nothing of the batch was stored.
+
+    ``reason`` is a short form without file path or URL, fit for ``/api/health``."""
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class Rejected(StorageError):
@@ -72,6 +85,8 @@ class Storage(Protocol):
     def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]: ...
     def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]: ...
     def vote_count(self) -> int: ...
+    def problem(self) -> str | None: ...
+    def check_writable(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -165,6 +180,11 @@ CREATE TABLE IF NOT EXISTS daily (
 );
 """
 
+HEALTH_TABLE = "CREATE TABLE IF NOT EXISTS health_check (id INTEGER PRIMARY KEY CHECK (id = 1), checked TEXT NOT NULL)"
+HEALTH_WRITE = ("INSERT INTO health_check (id, checked) VALUES (1, {p}) "
+                "ON CONFLICT (id) DO UPDATE SET checked = excluded.checked")
+DELETED = "the database file was deleted or replaced while the service ran"
+
 DAILY_UPSERT = """
 INSERT INTO daily (article_id, lang, day, views, yes, no) VALUES ({p}, {p}, {p}, {p}, {p}, {p})
 ON CONFLICT (article_id, lang, day) DO UPDATE SET
@@ -238,7 +258,79 @@ class SQLiteStorage(_Reads):
                     self._conn.execute("ROLLBACK")
                     raise
         except sqlite3.Error as exc:
-            raise StorageError(f"{self.path}: cannot open the SQLite database ({exc})") from None
+            raise StorageError(f"{self.path}: cannot open the SQLite database ({exc})", str(exc)) from None
+        self._identity = self._file_identity()
+        self._orphan_note: str | None = None      # set once the file was found deleted or replaced
+
+    # The file is identified by (device, inode): deleted (``git clean``, a redeploy) or replaced, writes
+    # would go on into a file nobody will read again. Checked before and after every write.
+
+    def _file_identity(self):
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def _check_file(self) -> None:
+        """Raise StorageError when the file is not the one opened (caller holds the lock)."""
+        if self._orphan_note is None and self._file_identity() == self._identity:
+            return
+        if self._orphan_note is None:
+            self._orphan_note = self._save_orphan()
+            log.error("%s: %s; no vote is acknowledged any more (503) until the service is restarted; %s",
+                      self.path, DELETED, self._orphan_note)
+        raise StorageError(f"{self.path}: {DELETED}; nothing is acknowledged any more; {self._orphan_note}",
+                           DELETED)
+
+    def _save_orphan(self) -> str:
+        """This connection still holds the deleted or replaced file: copy it beside the path, so that no
+        vote acknowledged before is lost."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.orphaned-{stamp}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            dest = sqlite3.connect(str(target))
+            try:
+                self._conn.backup(dest)
+            finally:
+                dest.close()
+        except (OSError, sqlite3.Error) as exc:
+            return f"its votes could not be saved ({exc})"
+        return f"its votes were saved to {target}: put it back in place (mv) and restart the service"
+
+    def problem(self) -> str | None:
+        with self._lock:
+            try:
+                self._check_file()
+            except StorageError as exc:
+                return exc.reason
+        try:
+            st = os.statvfs(self.path.parent)
+        except OSError as exc:
+            return f"cannot check the database's folder ({exc.strerror})"
+        if st.f_bavail * st.f_frsize < MIN_FREE_BYTES:
+            return f"disk full: less than {MIN_FREE_BYTES >> 20} MiB free for the database"
+        return None
+
+    def check_writable(self) -> None:
+        with self._lock:
+            self._check_file()
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.execute(HEALTH_TABLE)
+                    self._conn.execute(HEALTH_WRITE.format(p="?"), (_now().isoformat(),))
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StorageError(
+                    f"{self.path}: the database cannot be written ({exc}); every vote would be refused: give "
+                    "the user running the service write access to the file and its folder, or choose another --db",
+                    f"cannot write: {exc}") from None
 
     def _day(self, day: date):
         return day.isoformat()
@@ -256,6 +348,7 @@ class SQLiteStorage(_Reads):
         iso = lambda rows: [(*r[:4], r[4].isoformat(), *r[5:]) for r in rows]  # noqa: E731
         insert = "INSERT INTO votes (article_id, lang, value, comment, created, vote_id) VALUES (?, ?, ?, ?, ?, ?)"
         with self._lock:
+            self._check_file()
             try:
                 self._conn.execute("BEGIN IMMEDIATE")      # one writer at a time: no concurrent insert below
                 try:
@@ -275,7 +368,8 @@ class SQLiteStorage(_Reads):
             except (sqlite3.IntegrityError, sqlite3.DataError, UnicodeEncodeError) as exc:
                 raise Rejected(f"SQLite refused the batch: {exc}") from None
             except sqlite3.Error as exc:
-                raise StorageError(f"SQLite write failed: {exc}") from None
+                raise StorageError(f"SQLite write failed: {exc}", f"write failed: {exc}") from None
+            self._check_file()          # deleted during the write: committed into a lost file, not acknowledged
 
     def _stored(self, vote_ids: list[str]) -> dict[VoteKey, tuple[int, str, date]]:
         stored = {}
@@ -293,7 +387,7 @@ class SQLiteStorage(_Reads):
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise StorageError(f"SQLite read failed: {exc}") from None
+                raise StorageError(f"SQLite read failed: {exc}", f"read failed: {exc}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -377,7 +471,26 @@ class PostgresStorage(_Reads):
             if self._conn is not None and (self._conn.broken or self._conn.closed):
                 self._conn.close()
                 self._conn = None
-            raise StorageError(f"PostgreSQL ({self.describe()}): {str(exc).strip()}") from None
+            diag = getattr(exc, "diag", None)
+            reason = getattr(diag, "message_primary", None) or "cannot reach the database"
+            raise StorageError(f"PostgreSQL ({self.describe()}): {str(exc).strip()}", f"PostgreSQL: {reason}") from None
+
+    def problem(self) -> str | None:
+        try:
+            self._query("SELECT 1")
+        except StorageError as exc:
+            return exc.reason
+        return None
+
+    def check_writable(self) -> None:
+        def probe(conn):
+            conn.execute(HEALTH_TABLE.replace("TEXT", "TIMESTAMPTZ"))
+            conn.execute(HEALTH_WRITE.format(p="%s"), (_now(),))
+        try:
+            with self._lock:
+                self._run(probe)
+        except StorageError as exc:
+            raise StorageError(f"{exc}; the database cannot be written, every vote would be refused", exc.reason) from None
 
     @staticmethod
     def _create_schema(conn) -> None:
@@ -445,5 +558,5 @@ def open_storage(db: str | Path | None = None, database_url: str | None = None) 
         if urlsplit(database_url).scheme not in ("postgresql", "postgres"):
             raise StorageError("--database-url must start with postgresql:// (for SQLite, use --db PATH)")
         return PostgresStorage(database_url)
-    from . import DEFAULT_DB
-    return SQLiteStorage(db or DEFAULT_DB)
+    from . import default_db
+    return SQLiteStorage(db or default_db())
