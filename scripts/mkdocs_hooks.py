@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import export, links, parity, popular, related, searchindex, seo, strings  # noqa: E402
+from helpcenter import export, links, parity, popular, related, searchindex, seo, strings, synonyms  # noqa: E402
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -79,9 +79,12 @@ def _load(config, plugin) -> None:
     if warning:
         soft_log.warning("WARNING -  kb: %s", warning)
     rel = {code: _rank_related(language, kb) for code, language in catalogue.langs.items()}
+    groups, problems = synonyms.load(config.docs_dir, catalogue.langs, root=root)
+    for problem in problems:
+        log.warning(str(problem))
     STATE.clear()
     STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={},
-                 outdated=_outdated(config, catalogue))
+                 outdated=_outdated(config, catalogue), synonyms=groups)
 
 
 def _rank_related(language, kb) -> dict:
@@ -300,5 +303,5 @@ def on_post_build(config):
     catalogue: Catalogue = STATE["catalogue"]
     site_dir = Path(config.site_dir)
     export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
-    searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default)
+    searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default, STATE["synonyms"])
     (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")

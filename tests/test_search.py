@@ -122,3 +122,100 @@ def test_linear_search_dedup_gives_static_i18n_result():
         ExtendedPlugin.reconfigure_search_duplicates(SimpleNamespace(build_languages=["fr", "en"]), expected)
         drop_fallback_duplicates(got, ["fr", "en"])
         assert got == expected
+
+
+# Every word typed becomes a prefix query ("invoice*"); it must meet the stems of the index ("invoic"),
+# in every language: these words found nothing in English before.
+@pytest.mark.parametrize("path,query,expected", [
+    ("/en/", "invoice", "/en/settings/invoice-footer/"),
+    ("/en/", "invo", "/en/settings/invoice-footer/"),
+    ("/en/", "language", "/en/settings/backoffice-language/"),
+    ("/en/", "langu", "/en/settings/backoffice-language/"),
+    ("/en/", "backoffice", "/en/settings/backoffice-language/"),
+    ("/en/", "backoff", "/en/settings/backoffice-language/"),
+    ("/en/", "translate", "/en/settings/translate-feature-texts/"),
+    ("/en/", "transl", "/en/settings/translate-feature-texts/"),
+    ("/en/", "features", "/en/settings/translate-feature-texts/"),
+    ("/en/", "featu", "/en/settings/translate-feature-texts/"),
+    ("/", "factures", "/settings/invoice-footer/"),
+    ("/", "factu", "/settings/invoice-footer/"),
+    ("/", "langue", "/settings/backoffice-language/"),
+    ("/", "langu", "/settings/backoffice-language/"),
+    ("/", "traduire", "/settings/translate-feature-texts/"),
+    ("/", "tradu", "/settings/translate-feature-texts/"),
+    ("/", "caractéristiques", "/settings/translate-feature-texts/"),
+    ("/", "caract", "/settings/translate-feature-texts/"),
+])
+def test_whole_words_and_prefixes_find_their_article(browser, server, path, query, expected):
+    hrefs = [href for href, _ in search(browser, server, path, query)]
+    assert expected in hrefs[:5], (query, hrefs)
+
+
+def search_with_note(browser, server, path, query):
+    """Results of a query typed in Material's search box, and the correction note shown (or None)."""
+    page = browser.new_page()
+    page.goto(server.url + path)
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(query, delay=10)
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=10000)
+    time.sleep(0.5)
+    hrefs = [results.nth(i).get_attribute("href").replace(server.url, "").split("?")[0].split("#")[0]
+             for i in range(results.count())]
+    note = page.locator(".kb-search-note")
+    shown = note.first.inner_text() if note.count() and note.first.is_visible() else None
+    page.close()
+    return hrefs, shown
+
+
+def test_misspelt_french_query_is_corrected_and_says_so(browser, server):
+    hrefs, note = search_with_note(browser, server, "/", "reinitialisr sandbx")
+    assert hrefs[0] == "/settings/reset-sandbox-data/"
+    assert note == "Résultats pour «\u202fréinitialiser sandbox\u202f»"
+    hrefs, note = search_with_note(browser, server, "/en/", "sandbx")
+    assert hrefs[0] == "/en/settings/reset-sandbox-data/" and note == "Results for \u201csandbox\u201d"
+    # a query that finds enough is left alone: no note
+    hrefs, note = search_with_note(browser, server, "/", "pied de page")
+    assert hrefs[0] == "/settings/invoice-footer/" and note is None
+
+
+@pytest.mark.parametrize("query,first", [
+    ("pricing table", "/settings/choose-button-action/"),      # glossary of synonyms (docs/synonyms.yml)
+    ("Hosted Pages CSS", "/settings/hosted-pages-css/"),      # docs/glossary.yml: « Pages hébergées »
+])
+def test_english_interface_label_on_the_french_site_finds_the_french_article(browser, server, query, first):
+    hrefs = [href for href, _ in search(browser, server, "/", query)]
+    assert hrefs and hrefs[0] == first, hrefs
+    assert not any(h.startswith("/en/") for h in hrefs)
+
+
+def test_tags_are_text_in_search_results_and_never_shown_as_chips(site_copy, tmp_path, browser):
+    """A front-matter tag holding markup is never HTML: not in the index, not run in the results."""
+    import re
+    from conftest import build
+    md = site_copy / "docs/fr/settings/segment-logo.md"
+    evil = "<img src=x onerror=window.kbXss=1>"
+    text = re.sub(r"^tags: \[", "tags: [" + json.dumps(evil) + ", ", md.read_text(encoding="utf-8"),
+                  count=1, flags=re.M)
+    md.write_text(text, encoding="utf-8")
+    proc = build(site_copy / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "settings/segment-logo/")
+    assert "tags" not in entry and html.unescape(entry["keywords"][0]) == evil
+    assert "<img" not in json.dumps(index)
+    srv = SiteServer(tmp_path / "site")
+    try:
+        page = browser.new_page()
+        page.goto(srv.url + "/settings/")
+        page.keyboard.press("/")
+        page.locator("input.md-search__input").press_sequentially("logo", delay=10)
+        page.locator(".md-search-result__item > a").first.wait_for(timeout=10000)
+        time.sleep(0.5)
+        assert page.locator(".md-search-result img").count() == 0
+        assert page.locator(".md-search-result .md-tag").count() == 0      # no raw slugs as chips
+        assert page.evaluate("() => window.kbXss") is None
+        assert page.locator(".md-search-result__item h1").first.inner_text() == "Comment personnaliser le logo d'un segment ?"
+        page.close()
+    finally:
+        srv.close()

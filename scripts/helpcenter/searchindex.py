@@ -8,31 +8,34 @@ own lunr language, so that a reader searching from an English page only finds En
 from __future__ import annotations
 
 import copy
+import html
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
 
-INDEX = "search/search_index.json"
+from . import strings, synonyms
 
-# Appended to Material's lunr.fr (loaded by the search worker for the French index only):
-# 1. fold accents before the French stemmer, at indexing and at query time, so that "parametres"
-#    finds "Paramètres";
-# 2. Material turns every typed word into a prefix query ("paiements*"), and lunr skips the
-#    pipeline for such terms, so stems ("pai") never match; stem the word before the "*" instead,
-#    so that "paiements" finds "paiement".
+INDEX = "search/search_index.json"
+WORKERS = "assets/javascripts/workers"
+# Prepended to Material's search worker, for every language: stemmed prefixes and typo retry
+WORKER_PATCH = Path(__file__).with_name("searchworker.js")
+# Hidden field of each entry: its tags (readable, not shown as chips) and the synonyms of its words.
+# Titles weigh 1000 and text 1 in Material's index.
+KEYWORDS_BOOST = 300.0
+
+# Appended to Material's lunr.fr (loaded by the search worker for the French index only): fold
+# accents before the French stemmer, at indexing and at query time, so that "parametres" finds
+# "Paramètres" (searchworker.js stems the prefixes typed, with this stemmer).
 FOLD_FR = r"""
 ;(function(){if(!self.lunr||!lunr.fr||lunr.fr.kbFolded)return;
 var stem=lunr.fr.stemmer,fold=function(s){return s.normalize("NFD").replace(/[\u0300-\u036f]/g,"")};
 lunr.fr.stemmer=function(t){return typeof t.update==="function"?stem(t.update(fold)):stem(fold(t))};
 lunr.Pipeline.registerFunction(lunr.fr.stemmer,"stemmer-fr-folded");
-var clause=lunr.Query.prototype.clause;
-lunr.Query.prototype.clause=function(c){
-if(c&&c.usePipeline===false&&typeof c.term==="string"&&/^[^*]+\*$/.test(c.term)){
-c.term=lunr.fr.stemmer(new lunr.Token(c.term.slice(0,-1))).toString()+"*"}
-return clause.call(this,c)};
 lunr.fr.kbFolded=true})();
 """
+_TAG = re.compile(r"<[^>]*>")
 
 
 def split(index: dict, languages: list[str], default: str) -> dict[str, dict]:
@@ -56,15 +59,51 @@ def split(index: dict, languages: list[str], default: str) -> dict[str, dict]:
     return out
 
 
-def write_split(site_dir: Path, languages: list[str], default: str) -> dict[str, Path]:
+def tune(data: dict, lang: str, groups: list[synonyms.Group]) -> dict:
+    """One language's index as our search worker reads it.
+
+    Front-matter tags are never shown: Material would print them as HTML chips (raw slugs, and live
+    markup for a tag such as ``<img onerror=…>``); they become escaped, readable keywords of the article's
+    entry (``pages-hebergees`` → ``pages hebergees``), in the hidden ``keywords`` field with the synonyms
+    of each entry's words. ``config.kb_corrected`` is the note shown when a typo was corrected.
+    """
+    config = data.setdefault("config", {})
+    fields = config.setdefault("fields", {})
+    fields.pop("tags", None)
+    fields["keywords"] = {"boost": KEYWORDS_BOOST}
+    config["kb_corrected"] = strings.STRINGS.get(lang, strings.STRINGS["en"])["search_corrected"]
+    for doc in data.get("docs", []):
+        tags = doc.pop("tags", None) or []
+        words = [str(t).replace("-", " ") for t in tags] if "#" not in doc.get("location", "") else []
+        plain = [html.unescape(_TAG.sub(" ", doc.get(k) or "")) for k in ("title", "text")]
+        for word in synonyms.keywords(groups, *plain):
+            if word not in words:
+                words.append(word)
+        if words:
+            doc["keywords"] = [html.escape(w) for w in words]
+    return data
+
+
+def patch_worker(site_dir: Path) -> None:
+    """Prepend searchworker.js to Material's search worker (once)."""
+    patch = WORKER_PATCH.read_text(encoding="utf-8")
+    for worker in (site_dir / WORKERS).glob("search.*.js"):
+        text = worker.read_text(encoding="utf-8")
+        if "kbPatched" not in text:
+            worker.write_text(patch + text, encoding="utf-8")
+
+
+def write_split(site_dir: Path, languages: list[str], default: str,
+                groups: dict[str, list[synonyms.Group]] | None = None) -> dict[str, Path]:
     """Replace the mixed index by one index per language; returns the files written."""
     mixed = site_dir / INDEX
     if not mixed.is_file():
         return {}
     index = json.loads(mixed.read_text(encoding="utf-8"))
     written = {}
+    patch_worker(site_dir)
     for lang, data in split(index, languages, default).items():
-        written[lang] = write_language(site_dir, lang, default, data)
+        written[lang] = write_language(site_dir, lang, default, data, (groups or {}).get(lang, []))
     lunr_fr = site_dir / "assets/javascripts/lunr/min/lunr.fr.min.js"
     if "fr" in languages and lunr_fr.is_file():
         text = lunr_fr.read_text(encoding="utf-8")
@@ -73,8 +112,11 @@ def write_split(site_dir: Path, languages: list[str], default: str) -> dict[str,
     return written
 
 
-def write_language(site_dir: Path, lang: str, default: str, data: dict) -> Path:
-    """Write the index of one language (``split``'s value) where its pages look for it."""
+def write_language(site_dir: Path, lang: str, default: str, data: dict,
+                   groups: list[synonyms.Group] | None = None) -> Path:
+    """Write the index of one language (``split``'s value, ``tune``d with the language's synonym
+    ``groups``) where its pages look for it."""
+    data = tune(data, lang, groups or [])
     path = site_dir / INDEX if lang == default else site_dir / lang / INDEX
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -144,4 +144,5 @@ class Renderer:
         catalogue = self.built.state["catalogue"]
         split = searchindex.split(mixed, list(catalogue.langs), catalogue.default)
         for lang in langs:
-            searchindex.write_language(self.built.site_dir, lang, catalogue.default, split[lang])
+            searchindex.write_language(self.built.site_dir, lang, catalogue.default, split[lang],
+                                       self.built.state.get("synonyms", {}).get(lang))
