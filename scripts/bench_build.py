@@ -16,7 +16,9 @@ weights and a few aliases), then builds the same content twice:
 - bare: Material + mkdocs-static-i18n + ``navigation.prune`` and the same Markdown extensions (so that
   the pages have the same content), without hooks, overrides or redirects.
 
-The full project is made a git work tree with one commit (the hooks read git history). Figures per
+The full project is made a git work tree with one commit, then 200 commits each changing 1 % of the
+articles (``--history N``; the hooks read git history in one pass for the dates and outdated
+translations: its time and share of the full build are printed). Figures per
 build: wall and CPU seconds, ms per built page (wall / HTML pages of both languages: articles,
 categories, homes; redirect stubs not counted), peak memory of the build process (maxrss), size of
 the site and average HTML per page, search index per language raw and gzip-compressed (level 6, as a
@@ -215,12 +217,35 @@ def full_project(dest: Path) -> Path:
     return dest / "mkdocs.yml"
 
 
-def commit(project: Path) -> None:
-    """Make the project a git work tree with one commit, as a real checkout (the hooks read git history
-    to find outdated translations)."""
+def commit(project: Path, history: int = 0) -> None:
+    """Make the project a git work tree, as a real checkout (the hooks read git history for the pages'
+    dates and outdated translations): one commit of everything, then ``history`` commits that each
+    change 1 % of the articles (a few lines appended), as writers do."""
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
     for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "synthetic help center"]):
         subprocess.run(git + cmd, cwd=project, check=True, capture_output=True)
+    articles = sorted((project / "docs").rglob("*.md"))
+    rng = random.Random(11)
+    for i in range(history):
+        for md in rng.sample(articles, max(1, len(articles) // 100)):
+            with md.open("a", encoding="utf-8") as f:
+                f.write(f"\nRevision {i}.\n")
+        for cmd in (["add", "-A"], ["commit", "-q", "-m", f"revision {i}"]):
+            subprocess.run(git + cmd, cwd=project, check=True, capture_output=True)
+
+
+def git_pass_seconds(project: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this process and git, files dated) of the hooks' one git pass
+    (helpcenter.history.load), best of 3."""
+    from helpcenter import history
+    best, best_cpu, files = float("inf"), float("inf"), 0
+    for _ in range(3):
+        before, start = os.times(), time.perf_counter()
+        hist = history.load(project, "docs")
+        wall, after = time.perf_counter() - start, os.times()
+        cpu = sum(after[:4]) - sum(before[:4])      # user + system, ours and git's
+        best, best_cpu, files = min(best, wall), min(best_cpu, cpu), len(hist.files)
+    return best, best_cpu, files
 
 
 def bare_project(dest: Path, docs: Path) -> Path:
@@ -319,7 +344,7 @@ def bench(n: int, work: Path, args) -> dict:
         project = work / kind
         config = full_project(project) if kind == "full" else bare_project(project, docs)
         if kind == "full":
-            commit(project)
+            commit(project, args.history)
         site = work / f"site-{kind}"
         profile = Path(args.profile) if args.profile and kind == "full" else None
         wall, cpu, rss, out = run_build(config, site, strict=kind == "full", profile=profile)
@@ -332,6 +357,12 @@ def bench(n: int, work: Path, args) -> dict:
               f"peak {rss:.0f} MB  site {mb(fig['total'])}  HTML {fig['html'] / fig['pages'] / 1e3:.1f} KB/page  "
               f"warnings {warnings}", flush=True)
         print(f"      search index: {idx}", flush=True)
+        if kind == "full":
+            seconds, git_cpu, files = git_pass_seconds(project)
+            results[kind]["git"] = seconds
+            print(f"      dates from git (one log pass, {args.history + 1} commits, {files} files): {seconds:.2f} s "
+                  f"(CPU {git_cpu:.2f} s) = {100 * seconds / wall:.1f} % of the build's wall time, "
+                  f"{100 * git_cpu / cpu:.1f} % of its CPU time", flush=True)
     if "full" in results and "bare" in results:
         print(f"ratio full/bare: {results['full']['wall'] / results['bare']['wall']:.2f} wall, "
               f"{results['full']['cpu'] / results['bare']['cpu']:.2f} CPU", flush=True)
@@ -385,6 +416,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-linkcheck", action="store_true")
     parser.add_argument("--parallel", action="store_true",
                         help="also build with one process per language (docs.py build --parallel) and compare")
+    parser.add_argument("--history", type=int, default=200,
+                        help="commits after the first one, each changing 1 %% of the articles (default 200)")
     parser.add_argument("--keep", help="keep the generated projects and sites in this folder")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")

@@ -10,9 +10,12 @@
         --description "..." --en-description "..." [--slug S] [--tags a,b] [--en-tags a,b] [--related 1,2]
                                                  new article in both languages (next free id)
     python scripts/docs.py check [--site DIR] [--external [--external-match RE] [--timeout S]]
-                                 [--outdated-fails]
+                                 [--outdated-fails] [--stale-fails]
                                                  content validation, parity, strict build, site link check
     python scripts/docs.py status [--json]       translation status (ok, missing, outdated) and review codes
+    python scripts/docs.py status --stale | --diff docs/en/x.md | --snippets
+                                                 articles due for a review; French changes to carry over; snippets
+    python scripts/docs.py translated docs/en/x.md   the translation matches its current French source
 
 Every problem is printed as ``file:line: message (fix: what to do)``; ``check`` exits 1 when there is any.
 """
@@ -31,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import docs_lifecycle  # noqa: E402  (status --stale/--diff/--snippets, translated)
 
 
 PROJECT_PARTS = ("overrides", "scripts", "mkdocs.yml")   # what a build needs besides docs/
@@ -213,8 +218,10 @@ def project(config: Path) -> dict:
                     default = lang["locale"]
     languages = languages or ["fr", "en"]
     root = config.parent
+    kb = (data.get("extra") or {}).get("kb") if isinstance(data.get("extra"), dict) else None
     return {"root": root, "docs": (root / data.get("docs_dir", "docs")).resolve(), "languages": tuple(languages),
-            "default": default or languages[0], "site_url": data.get("site_url")}
+            "default": default or languages[0], "site_url": data.get("site_url"),
+            "kb": kb if isinstance(kb, dict) else {}}
 
 
 def _print_problems(problems, out=None) -> None:
@@ -308,7 +315,8 @@ def _not_reported_yet(site_problems, earlier):
 
 
 def run_check(config: Path, site: Path | None = None, external: bool = False, timeout: float = 10.0,
-              outdated_fails: bool = False, out=None, external_match: str | None = None) -> int:
+              outdated_fails: bool = False, out=None, external_match: str | None = None,
+              stale_fails: bool = False) -> int:
     """Content validation, translation parity, strict build into a temporary folder, site-level link
     check; prints every problem as 'file:line: message (fix: ...)' and returns how many there are."""
     from helpcenter import linkcheck, parity
@@ -320,15 +328,21 @@ def run_check(config: Path, site: Path | None = None, external: bool = False, ti
     catalogue = Catalogue.load(docs, langs, default, root=root)
     problems = list(catalogue.problems) + parity.problems(catalogue)
     outdated = []
+    hist = docs_lifecycle.history_of(cfg)     # one git pass for outdated translations and review dates
     for code in langs:
         if code != default:
-            for rel in sorted(parity.outdated_paths(root, docs, default, code)):
+            for rel in sorted(parity.outdated_paths(root, docs, default, code, hist,
+                                                    sources=parity.sources_of(catalogue, code))):
                 outdated.append(Problem(
                     f"{os.path.relpath(docs / code / rel, root)}", None,
                     f"translation may be out of date: its source {os.path.relpath(docs / default / rel, root)} "
                     "changed after it", "update the translation, then commit it"))
     if outdated_fails:
         problems += outdated
+    stale, setting = docs_lifecycle.stale_problems(cfg, catalogue, hist)
+    problems += setting
+    if stale_fails:
+        problems += stale
     tmp = None
     report = None
     try:
@@ -359,6 +373,10 @@ def run_check(config: Path, site: Path | None = None, external: bool = False, ti
         print(f"note: {len(outdated)} translation(s) may be out of date (not an error):", file=out)
         for p in outdated:
             print(f"  {p}", file=out)
+    if stale and not stale_fails:
+        print(f"note: {len(stale)} article(s) due for a review (not an error; --stale-fails makes it one):", file=out)
+        for p in stale:
+            print(f"  {p}", file=out)
     pages = f", {report.pages} pages and {report.links} links checked" if report else ""
     external_note = f", {len(report.external)} external links not checked (use --external)" \
         if report and report.external and not external else ""
@@ -372,7 +390,7 @@ def run_check(config: Path, site: Path | None = None, external: bool = False, ti
 def cmd_check(args) -> int:
     site = Path(args.site).resolve() if args.site else None
     n = run_check(Path(args.config).resolve(), site, args.external, args.timeout, args.outdated_fails,
-                  external_match=args.external_match)
+                  external_match=args.external_match, stale_fails=args.stale_fails)
     return 1 if n else 0
 
 
@@ -387,6 +405,9 @@ def cmd_status(args) -> int:
     from helpcenter.catalogue import Catalogue
     cfg = project(Path(args.config).resolve())
     catalogue = Catalogue.load(cfg["docs"], cfg["languages"], cfg["default"], root=cfg["root"])
+    special = docs_lifecycle.status(args, cfg, catalogue)     # --stale, --diff FILE, --snippets
+    if special is not None:
+        return special
     rows = parity.status_rows(catalogue, cfg["root"], cfg["docs"])
     langs = list(cfg["languages"])
     if args.json:
@@ -479,6 +500,8 @@ def main(argv=None) -> int:
     p.add_argument("--external-match", metavar="REGEX", help="with --external: only URLs matching this")
     p.add_argument("--outdated-fails", action="store_true",
                    help="count outdated translations as problems (by default they are listed as notes)")
+    p.add_argument("--stale-fails", action="store_true",
+                   help="count articles due for a review as problems (by default they are listed as notes)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("status", help="translation status (ok, missing, outdated) and review codes per article")
@@ -486,6 +509,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--width", type=int, default=40, help="maximum width of a title column")
     p.set_defaults(func=cmd_status)
+    docs_lifecycle.add_arguments(p, sub, str(ROOT / "mkdocs.yml"), project)
 
     p = sub.add_parser("new", help="create an article in both languages (next free id, complete front matter)")
     p.add_argument("title", help="French title (the question, as readers ask it)")

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import export, links, parity, popular, related, searchindex, seo, strings, synonyms  # noqa: E402
+from helpcenter import export, history, links, parity, popular, related, searchindex, seo, strings, synonyms  # noqa: E402
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -83,8 +83,8 @@ def _load(config, plugin) -> None:
     for problem in problems:
         log.warning(str(problem))
     STATE.clear()
-    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={},
-                 outdated=_outdated(config, catalogue), synonyms=groups)
+    STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={}, synonyms=groups)
+    _read_history(config, catalogue)
 
 
 def _rank_related(language, kb) -> dict:
@@ -94,10 +94,15 @@ def _rank_related(language, kb) -> dict:
     return {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
 
 
-def _outdated(config, catalogue: Catalogue) -> dict:
+def _read_history(config, catalogue: Catalogue) -> None:
+    """One git pass: the dates of every page, and outdated translations."""
     root = Path(config.config_file_path).parent
-    return {code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code)
-            for code in catalogue.langs if code != catalogue.default}
+    docs_rel = Path(os.path.relpath(config.docs_dir, root)).as_posix()
+    hist = history.load(root, docs_rel)
+    STATE.update(history=hist, docs_rel=docs_rel, outdated={
+        code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code, hist,
+                                    parity.sources_of(catalogue, code))
+        for code in catalogue.langs if code != catalogue.default})
 
 
 def refresh(config, rerank=()) -> None:
@@ -106,7 +111,7 @@ def refresh(config, rerank=()) -> None:
     the languages in ``rerank``: ranking a whole language takes seconds at help-center scale)."""
     for code in rerank:
         STATE["related"][code] = _rank_related(STATE["catalogue"][code], STATE["kb"])
-    STATE["outdated"] = _outdated(config, STATE["catalogue"])
+    _read_history(config, STATE["catalogue"])
     STATE.pop("popular", None)
 
 
@@ -164,8 +169,14 @@ def _nav_order(item, language, lang):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Titles are text: Material prints ``page.title`` (``<title>``, navigation, search results) as
+    """Dates, and titles are text: Material prints ``page.title`` (``<title>``, navigation, search results) as
     HTML, so give it the escaped title once, here, for every template."""
+    # last change of this page's own file (in its language): the sitemap's <lastmod> (the sitemap is
+    # rendered before the pages, after they are read)
+    if "history" in STATE:
+        updated = STATE["history"].updated(f"{STATE['docs_rel']}/{page.file.src_uri}")
+        if updated is not None:
+            page.update_date = updated.isoformat()
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
         page.meta["title"] = escape(title)
@@ -183,6 +194,7 @@ def on_page_context(context, page, config, nav):
     article = language.articles.get(rel)
     category = language.categories.get(str(PurePosixPath(rel).parent)) if page.file.name == "index" else None
     limits = STATE["kb"]
+    updated = STATE["history"].updated(f"{STATE['docs_rel']}/{page.file.src_uri}")
     if rel == "index.md" and language.home:
         kb.update(kind="home", breadcrumbs=breadcrumbs(language, language.home, t["home"]),
                   categories=[_category_card(c, lang) for c in language.top_categories],
@@ -200,6 +212,9 @@ def on_page_context(context, page, config, nav):
         source = catalogue[catalogue.default].articles.get(rel)
         if rel in STATE["outdated"].get(lang, ()) and source is not None:
             kb.update(outdated=True, source=source, source_lang=catalogue.default)
+        if updated is not None:
+            kb.update(updated=updated, updated_label=strings.updated(lang, updated),
+                      published=STATE["history"].published(f"{STATE['docs_rel']}/{page.file.src_uri}"))
         kb.update(kind="article", article=article, category=language.category_of(article),
                   short_url=links.short_url(lang, article.id, catalogue.default),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),

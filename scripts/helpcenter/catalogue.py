@@ -7,10 +7,11 @@ path in two languages is the same article. Nothing here knows about MkDocs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from . import frontmatter
+from . import frontmatter, snippets
 from .problems import ContentError, Problem
 
 LANG_NAMES = {"fr": "French", "en": "English"}
@@ -42,6 +43,15 @@ class Article:
     body: str
     body_line: int
     lines: dict[str, int]
+    reviewed: date | None = None   # last review (front matter ``reviewed``)
+    owner: str = ""
+    status: str = "published"      # published, draft or unlisted
+    source: str = ""               # translations: the source's commit they match (``source``)
+
+    @property
+    def listed(self) -> bool:
+        """Shown in listings, search, sitemap, related and popular (not a draft, not unlisted)."""
+        return self.status == "published"
 
     @property
     def category_path(self) -> str:
@@ -126,11 +136,13 @@ class Catalogue:
                                             f"create {_rel(base, root)}/ with an index.md"))
                 continue
             for md in sorted(base.rglob("*.md")):
-                cat._load_file(lang, base, md, root)
+                if snippets.FOLDER not in md.relative_to(base).parts[:-1]:    # snippets are not pages
+                    cat._load_file(lang, base, md, root)
             cat._link_categories(lang, root, base)
         cat.problems.extend(cat.check())
         from .links import check_aliases   # links builds on the catalogue
         cat.problems.extend(check_aliases(cat))
+        cat.problems.extend(snippets.problems(docs_dir, root, cat.langs))
         return cat
 
     def _load_file(self, lang: str, base: Path, md: Path, root: Path) -> None:
@@ -177,7 +189,11 @@ class Catalogue:
                 related=_ints(meta.get("related")), tags=_strs(meta.get("tags")),
                 weight=meta.get("weight") if isinstance(meta.get("weight"), int) else None,
                 review=_strs(meta.get("review")), aliases=_strs(meta.get("aliases")),
-                body=fm.body, body_line=fm.body_line, lines=fm.lines)
+                body=fm.body, body_line=fm.body_line, lines=fm.lines,
+                reviewed=frontmatter.parse_date(meta.get("reviewed")),
+                owner=str(meta.get("owner") or "").strip(),
+                status=meta.get("status") if meta.get("status") in frontmatter.STATUSES else "published",
+                source=str(meta.get("source") or "").lower())
             language.articles[rel] = article
 
     def _link_categories(self, lang: str, root: Path, base: Path) -> None:
@@ -242,12 +258,22 @@ class Catalogue:
                         problems.append(Problem(twin.file, twin.lines.get("id"),
                                                 f"id {twin.id} differs from the source's id {article.id} ({article.file})",
                                                 f"set 'id: {article.id}': an article keeps one id in every language"))
+                    elif language.code == self.default and twin.status != article.status:
+                        problems.append(Problem(twin.file, twin.lines.get("status", 2),
+                                                f"status '{twin.status}' differs from the source's status "
+                                                f"'{article.status}' ({article.file})",
+                                                f"set 'status: {article.status}' in both languages (or remove it "
+                                                "in both for a published article)"))
                 for path, cat in language.categories.items():
                     if path not in other.categories:
                         problems.append(Problem(f"docs/{other.code}/{path}/index.md", None,
                                                 f"category page missing (exists as {cat.file})",
                                                 "create it with a translated title and description"))
             for article in language.articles.values():
+                if article.source and language.code == self.default:
+                    problems.append(Problem(article.file, article.lines.get("source"),
+                                            "'source' is for translations: this file is the source",
+                                            "remove 'source:' from this file"))
                 for rid in article.related:
                     if rid == article.id:
                         problems.append(Problem(article.file, article.lines.get("related"),

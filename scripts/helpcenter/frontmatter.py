@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 import yaml
@@ -18,6 +19,22 @@ DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 170
 TITLE_MAX = 120
 REVIEW_CODES = ("missing-steps", "missing-content", "suggested-title", "probable-category")
 ALIAS_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*\.md$")
+STATUSES = ("published", "draft", "unlisted")
+COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}$")
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def parse_date(v) -> date | None:
+    """A ``YYYY-MM-DD`` front-matter value as a date (None when it is not one)."""
+    if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+        return None
+    try:
+        return date.fromisoformat(v.strip())
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -75,7 +92,11 @@ def _load(yaml_text: str):
         loader.dispose()
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when available: same data, faster
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml when available: same data, faster
+    """Dates stay text (``reviewed: 2026-13-01`` must be a clear problem, not a crash): checked by the schema."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
 # --- schema ---------------------------------------------------------------------------------
@@ -126,6 +147,21 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     return check
 
 
+def _past_date(v):
+    d = parse_date(v)
+    if d is None:
+        return f"must be a date written YYYY-MM-DD (e.g. {today().isoformat()}), not {v!r}"
+    if d > today():
+        return f"is in the future ({d.isoformat()}; today is {today().isoformat()})"
+    return None
+
+
+def _commit(v):
+    if not isinstance(v, str) or not COMMIT_RE.match(v):
+        return "must be a git commit id (7 to 40 hexadecimal digits), written by 'scripts/docs.py translated'"
+    return None
+
+
 def _alias(v):
     if not isinstance(v, str) or not ALIAS_RE.match(v) or ".." in v:
         return "must be an old path relative to the language folder, like settings/old-name.md"
@@ -151,6 +187,12 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "review": Field(_list_of(_one_of(REVIEW_CODES), "review codes"), False,
                         "what is left to complete: " + ", ".join(REVIEW_CODES)),
         "aliases": Field(_list_of(_alias, "old paths"), False, "old paths of this article; they redirect here"),
+        "reviewed": Field(_past_date, False, "date of the last review of the content, YYYY-MM-DD (not in the future)"),
+        "owner": Field(_text(2, 80), False, "who keeps this article right: a name or a team"),
+        "status": Field(_one_of(STATUSES), False,
+                        "published (default), draft (not built) or unlisted (built, reachable by URL only)"),
+        "source": Field(_commit, False, "translations only: the source's commit this translation matches "
+                                        "(set by 'scripts/docs.py translated')"),
     },
     "category": {
         "title": Field(_text(2, 60), True, "category name"),

@@ -11,12 +11,11 @@ Nothing here knows about MkDocs.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import history
 from .catalogue import LANG_NAMES, Article, Catalogue
 from .problems import Problem
 
@@ -177,58 +176,17 @@ def problems(catalogue: Catalogue) -> list[Problem]:
 
 # --- outdated translations (git) -----------------------------------------------------------------
 
-def _git(repo: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(repo), *args],
-                              capture_output=True, text=True, encoding="utf-8", timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def _history(repo: Path, pathspec: str) -> tuple[dict[str, int], set[str]] | None:
-    """({repo-relative path: rank of its last commit, 0 = newest}, {paths with uncommitted changes})."""
-    top = _git(repo, "rev-parse", "--show-toplevel")
-    if top is None:
-        return None
-    log = _git(repo, "log", "--topo-order", "--format=%x00%H", "--name-only", "--", pathspec) or ""
-    ranks: dict[str, int] = {}
-    rank = -1
-    for line in log.splitlines():
-        if line.startswith("\x00"):
-            rank += 1
-        elif line and line not in ranks:
-            ranks[line] = rank
-    status = _git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", pathspec) or ""
-    dirty: set[str] = set()
-    entries = status.split("\x00")
-    i = 0
-    while i < len(entries):
-        entry = entries[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        dirty.add(path)
-        if "R" in code or "C" in code:
-            i += 1                      # the original path of a rename follows
-    prefix = os.path.relpath(repo.resolve(), Path(top.strip()).resolve())
-    if prefix != ".":
-        # git prints paths from the top of the work tree: make them relative to ``repo``
-        p = prefix.replace(os.sep, "/") + "/"
-        ranks = {k[len(p):]: v for k, v in ranks.items() if k.startswith(p)}
-        dirty = {k[len(p):] for k in dirty if k.startswith(p)}
-    return ranks, dirty
-
-
 def outdated_paths(repo_root: str | Path, docs_dir: str | Path, default_lang: str = "fr",
-                   other_lang: str = "en") -> set[str]:
+                   other_lang: str = "en", hist: history.History | None = None,
+                   sources: dict[str, str] | None = None) -> set[str]:
     """Paths (relative to the language folder, e.g. ``settings/x.md``) of ``other_lang`` Markdown files
     whose ``default_lang`` source changed after them; empty outside a git work tree.
 
-    Source newer = its last commit comes after the translation's last commit, or it has uncommitted
-    changes while the translation has none; when both have uncommitted changes, the source's file is
-    more recent (mtime) than the translation's. One ``git log`` and one ``git status`` per call.
+    Source newer = it has uncommitted changes while the translation has none (both: the source's file
+    is more recent, by mtime), or its last commit comes after the translation's last commit, unless the
+    translation records that it matches that very commit (``sources``: path -> the translation's
+    ``source:`` front-matter value, written by ``docs.py translated``). ``hist``: the history read once
+    by the caller (read here otherwise: one ``git log`` and one ``git status``).
     """
     repo = Path(repo_root)
     docs = Path(docs_dir)
@@ -238,29 +196,43 @@ def outdated_paths(repo_root: str | Path, docs_dir: str | Path, default_lang: st
         docs_rel = docs.resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:
         return set()
-    hist = _history(repo, docs_rel)
     if hist is None:
+        hist = history.load(repo, docs_rel)
+    if not hist.available:
         return set()
-    ranks, dirty = hist
+    sources = sources or {}
     src_base, tr_base = docs / default_lang, docs / other_lang
     out = set()
     if not tr_base.is_dir() or not src_base.is_dir():
         return out
+    base = "" if docs_rel == "." else docs_rel + "/"
     for tr in tr_base.rglob("*.md"):
         rel = tr.relative_to(tr_base).as_posix()
         src = src_base / rel
         if not src.is_file():
             continue
-        base = "" if docs_rel == "." else docs_rel + "/"
         src_key, tr_key = f"{base}{default_lang}/{rel}", f"{base}{other_lang}/{rel}"
-        if src_key in dirty:
-            if tr_key not in dirty or src.stat().st_mtime > tr.stat().st_mtime:
+        src_commits, tr_commits = hist.commits(src_key), hist.commits(tr_key)
+        if src_key in hist.dirty:
+            if tr_key not in hist.dirty or src.stat().st_mtime > tr.stat().st_mtime:
                 out.add(rel)
-        elif tr_key in dirty:
+        elif src_commits is not None and matches(sources.get(rel), src_commits.last):
+            continue                     # confirmed as a translation of the source's last commit
+        elif tr_key in hist.dirty:
             continue
-        elif src_key in ranks and tr_key in ranks and ranks[src_key] < ranks[tr_key]:
+        elif src_commits and tr_commits and src_commits.rank < tr_commits.rank:
             out.add(rel)
     return out
+
+
+def matches(recorded: str | None, commit: str) -> bool:
+    """A recorded (possibly abbreviated) commit is ``commit``."""
+    return bool(recorded) and len(recorded) >= 7 and commit.startswith(recorded.lower())
+
+
+def sources_of(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    """path -> ``source:`` commit recorded by the translations of ``lang``."""
+    return {path: a.source for path, a in catalogue[lang].articles.items() if a.source}
 
 
 # --- status table ------------------------------------------------------------------------------
@@ -274,11 +246,21 @@ class Row:
     review: list[str]
 
 
-def status_rows(catalogue: Catalogue, repo_root: str | Path, docs_dir: str | Path) -> list[Row]:
+def _rel_docs(repo_root: str | Path, docs_dir: str | Path) -> str:
+    try:
+        return Path(docs_dir).resolve().relative_to(Path(repo_root).resolve()).as_posix()
+    except ValueError:
+        return "."
+
+
+def status_rows(catalogue: Catalogue, repo_root: str | Path, docs_dir: str | Path,
+                hist: history.History | None = None) -> list[Row]:
     """One row per article path: id, titles per language, translation status and review codes."""
     default = catalogue.default
     others = [c for c in catalogue.langs if c != default]
-    outdated = {code: outdated_paths(repo_root, docs_dir, default, code) for code in others}
+    hist = hist or history.load(repo_root, _rel_docs(repo_root, docs_dir))
+    outdated = {code: outdated_paths(repo_root, docs_dir, default, code, hist, sources_of(catalogue, code))
+                for code in others}
     paths = sorted({p for lang in catalogue.langs.values() for p in lang.articles})
     rows = []
     for path in paths:

@@ -49,6 +49,8 @@ def page_meta(site_url: str, lang: str, default: str, langs: list[str], urls: di
             "url": absolute(site_url, article.url), "mainEntityOfPage": absolute(site_url, article.url),
             "identifier": str(article.id),
             **({"keywords": ", ".join(article.tags)} if article.tags else {}),
+            **({"datePublished": kb["published"].isoformat()} if kb.get("published") else {}),
+            **({"dateModified": kb["updated"].isoformat()} if kb.get("updated") else {}),
         })
     return meta
 

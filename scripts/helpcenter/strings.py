@@ -37,7 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "outdated": "Cette traduction n'est peut-être pas à jour : l'article d'origine a été modifié depuis.",
         "not_translated": "Cet article n'est pas encore traduit en français.",
         "read_original": "Lire l'article original : {title}",
-        "updated": "Mis à jour le",
+        "updated": "Mis à jour le {date}",
         "agents_title": "Recherche pour le support",
         "agents_intro": "Trouvez un article dans les deux langues et copiez son lien. Tapez, choisissez avec les flèches ↑ ↓, Entrée copie le lien dans la langue du ticket.",
         "agents_search_label": "Rechercher un article (en français ou en anglais)",
@@ -88,7 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "outdated": "This translation may be out of date: the original article has changed since.",
         "not_translated": "This article is not available in English yet.",
         "read_original": "Read the original article: {title}",
-        "updated": "Updated on",
+        "updated": "Updated {date}",
         "agents_title": "Support lookup",
         "agents_intro": "Find an article in both languages and copy its link. Type, choose with the ↑ ↓ arrows, Enter copies the link in the ticket's language.",
         "agents_search_label": "Search an article (in French or English)",
@@ -118,6 +118,27 @@ def strings(lang: str) -> dict[str, str]:
 def count(lang: str, n: int) -> str:
     key = "article_count_one" if n == 1 else "article_count_other"
     return STRINGS[lang][key].format(n=n)
+
+
+MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def long_date(lang: str, d) -> str:
+    """« 1er décembre 2026 », « 3 décembre 2026 » / "December 3, 2026"."""
+    month = MONTHS[lang][d.month - 1]
+    if lang == "fr":
+        return f"{'1er' if d.day == 1 else d.day} {month} {d.year}"
+    return f"{month} {d.day}, {d.year}"
+
+
+def updated(lang: str, d) -> str:
+    """« Mis à jour le 3 décembre 2026 » / "Updated December 3, 2026"."""
+    return STRINGS[lang]["updated"].format(date=long_date(lang, d))
 
 
 def missing_keys() -> dict[str, set[str]]:
