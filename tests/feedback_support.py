@@ -63,8 +63,9 @@ def free_port() -> int:
 class Service:
     """A running ``python -m feedback serve`` subprocess."""
 
-    def __init__(self, workdir: Path, args: list[str], db: Path | None, timeout: float = 20):
-        self.workdir, self.args, self.db = workdir, args, db
+    def __init__(self, workdir: Path, args: list[str], db: Path | None, timeout: float = 20,
+                 prefix: list[str] | tuple = ()):
+        self.workdir, self.args, self.db, self.prefix = workdir, args, db, list(prefix)
         self.log = workdir / f"service-{uuid.uuid4().hex[:8]}.log"
         for attempt in range(5):           # a free port can be taken in between: try another one
             self.port = free_port()
@@ -72,7 +73,7 @@ class Service:
             env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"), PYTHONUNBUFFERED="1")
             with open(self.log, "ab") as out:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "feedback", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                    [*self.prefix, sys.executable, "-m", "feedback", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                      *args], cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
             if self._wait_ready(timeout):
                 return
@@ -121,7 +122,7 @@ class Service:
     def restart(self) -> "Service":
         """The same command (same database) started again, on a new port."""
         self.stop()
-        return Service(self.workdir, self.args, self.db)
+        return Service(self.workdir, self.args, self.db, prefix=self.prefix)
 
     def __enter__(self):
         return self
@@ -132,9 +133,10 @@ class Service:
 
 def start_service(workdir: Path, catalogue: Path | None = None, *, db: Path | None = None,
                   database_url: str | None = None, origins=("http://127.0.0.1:8000",), rate_limit: int = 0,
-                  extra: list[str] | tuple = ()) -> Service:
+                  extra: list[str] | tuple = (), prefix: list[str] | tuple = ()) -> Service:
     """Start the real service; ``catalogue`` defaults to a small hand-written one, the database to
-    ``workdir/feedback.sqlite3``; the rate limit is off unless given."""
+    ``workdir/feedback.sqlite3``; the rate limit is off unless given. ``prefix``: a command the service
+    runs under (e.g. ``["prlimit", "--nofile=256", "--"]``)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if catalogue is None:
@@ -148,7 +150,7 @@ def start_service(workdir: Path, catalogue: Path | None = None, *, db: Path | No
         args += ["--db", str(db)]
     for origin in origins:
         args += ["--origin", origin]
-    return Service(workdir, [*args, *extra], db)
+    return Service(workdir, [*args, *extra], db, prefix=prefix)
 
 
 @pytest.fixture

@@ -42,3 +42,63 @@ def test_a_deleted_database_file_stops_the_acknowledgements_and_nothing_is_lost(
     assert str(orphan) in log
     with sqlite3.connect(orphan) as conn:
         assert sorted(r[0] for r in conn.execute("SELECT comment FROM votes")) == ["vote 0", "vote 1", "vote 2"]
+
+
+def _half_open(port: int, n: int) -> list:
+    """n connections that send the start of a request and never finish it."""
+    import socket
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
+        socks.append(s)
+    return socks
+
+
+def test_half_open_connections_beyond_the_cap_do_not_stop_the_service(service_factory, tmp_path):
+    """One client opens more never-finished connections than the service's file-descriptor limit allows:
+    the oldest are closed to make room (cap), the others when their read deadline passes."""
+    service = service_factory(tmp_path, prefix=["prlimit", "--nofile=256:256", "--"],
+                              extra=["--read-timeout", "3"])
+    assert "at most 96 connections, 3 s per request" in service.log_text()     # (256 - 64) // 2
+    socks = _half_open(service.port, 400)
+    try:
+        started = time.monotonic()
+        for _ in range(5):
+            health = httpx.get(service.url("/api/health"), timeout=1)           # each within 1 s
+            assert health.status_code == 200 and health.json()["ok"] is True
+        assert httpx.post(service.url("/api/feedback"), json=VOTE, timeout=1).status_code == 201
+        assert time.monotonic() - started < 5
+        # the connections still held are closed by the read deadline
+        latest = socks[-20:]
+        deadline = time.monotonic() + 15
+        for s in latest:
+            s.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                assert s.recv(100) == b""
+            except ConnectionResetError:
+                pass
+        assert time.monotonic() - started >= 2.5                                 # not before the deadline
+    finally:
+        for s in socks:
+            s.close()
+    assert httpx.get(service.url("/api/health"), timeout=1).status_code == 200
+
+
+def test_a_body_that_never_ends_is_cut_by_the_read_deadline(service_factory, tmp_path):
+    import socket
+    service = service_factory(tmp_path, extra=["--read-timeout", "2"])
+    s = socket.create_connection(("127.0.0.1", service.port))
+    s.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 60\r\n\r\n{\"id\": 1, ")
+    s.settimeout(15)
+    started = time.monotonic()
+    try:
+        assert s.recv(100) == b""                      # closed, nothing stored
+    except ConnectionResetError:
+        pass
+    finally:
+        s.close()
+    assert time.monotonic() - started >= 1.5
+    assert httpx.get(service.url("/api/feedback/summary")).json()["articles"][0]["yes"] == 0
+    assert "Traceback" not in service.log_text()

@@ -30,7 +30,7 @@ from typing import Iterable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -298,11 +298,14 @@ async def read_body(request: Request) -> bytes:
         if int(length) > MAX_BODY:
             raise Invalid(413, f"body too large: at most {MAX_BODY} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise Invalid(413, f"body too large: at most {MAX_BODY} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise Invalid(413, f"body too large: at most {MAX_BODY} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:     # gone, or closed by the read deadline (connections.py): nobody to answer
+        raise Invalid(400, "the client closed the connection before sending the whole body") from None
     return b"".join(chunks)
 
 

@@ -48,6 +48,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from .app import create_app
+    from .connections import Limits, guarded_protocol
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s: %(message)s")
     catalogue = CatalogueFile(args.catalogue)
@@ -57,14 +58,17 @@ def cmd_serve(args) -> int:
     try:
         storage.check_writable()        # a service that cannot store a vote must not start (and say why)
         app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit)
+        limits = Limits(args.max_connections, args.read_timeout)
         print(f"feedback collector: http://{args.host}:{args.port}/api/feedback  storage {storage.describe()}  "
               f"catalogue {args.catalogue} ({len(catalogue.current())} articles)  origins {', '.join(origins)}  "
-              f"rate limit {args.rate_limit or 'off'}{'/min per client' if args.rate_limit else ''}",
+              f"rate limit {args.rate_limit or 'off'}{'/min per client' if args.rate_limit else ''}  "
+              f"at most {limits.max_connections} connections, {limits.read_timeout:g} s per request",
               file=sys.stderr, flush=True)
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                     proxy_headers=bool(args.forwarded_allow_ips),
                     forwarded_allow_ips=args.forwarded_allow_ips or None,
-                    server_header=False, lifespan="on", timeout_graceful_shutdown=10)
+                    server_header=False, lifespan="on", timeout_graceful_shutdown=10,
+                    http=guarded_protocol(limits), backlog=limits.backlog)
     finally:
         storage.close()
     return 0
@@ -126,6 +130,11 @@ def main(argv=None) -> int:
     s.add_argument("--forwarded-allow-ips", default=env("FEEDBACK_FORWARDED_ALLOW_IPS"), metavar="IPS",
                    help="behind a reverse proxy: its address(es), so that X-Forwarded-For gives the client "
                         "address for the rate limit")
+    s.add_argument("--max-connections", type=_positive, default=int(env("FEEDBACK_MAX_CONNECTIONS", 0)), metavar="N",
+                   help="open connections at most; beyond, the oldest one not being answered is closed "
+                        "(default 0: half of what the file-descriptor limit leaves, at most 4096)")
+    s.add_argument("--read-timeout", type=float, default=float(env("FEEDBACK_READ_TIMEOUT", 10)), metavar="S",
+                   help="seconds a client has to send a whole request (headers and body), default 10")
     s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     s.set_defaults(func=cmd_serve)
 
