@@ -5,7 +5,7 @@
 #   bash scripts/dev.sh build [--one-process]
 #                               install what the site needs, build it into site/ (strict, atomic; one
 #                               process per language when the machine has 2 cores or more)
-#   bash scripts/dev.sh test    install everything (Python packages, Debian chromium and postgresql), run all tests
+#   bash scripts/dev.sh test    install everything (Python packages, Debian chromium, postgresql, nginx, sqlite3), run all tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true PYTHONDONTWRITEBYTECODE=1
@@ -42,6 +42,8 @@ case "${1:-}" in
     exec .venv/bin/python scripts/docs.py build "${parallel[@]}" ;;
   test)
     apt_install /usr/bin/chromium chromium
+    apt_install /usr/sbin/nginx nginx
+    apt_install sqlite3 sqlite3
     compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_install /nonexistent postgresql
     venv requirements-dev.txt
     shift

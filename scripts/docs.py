@@ -16,6 +16,9 @@
     python scripts/docs.py status --stale | --diff docs/en/x.md | --snippets
                                                  articles due for a review; French changes to carry over; snippets
     python scripts/docs.py translated docs/en/x.md   the translation matches its current French source
+    python scripts/docs.py nginx [--site DIR] [--root PATH] [--server-name NAME] [--listen ADDR]
+                                 [--collector HOST:PORT] [--out FILE]
+                                                 nginx configuration of the built site (see deploy/)
 
 Every problem is printed as ``file:line: message (fix: what to do)``; ``check`` exits 1 when there is any.
 """
@@ -67,11 +70,12 @@ def _mkdocs_cmd(config: Path, site_dir: Path) -> list[str]:
             "--site-dir", str(site_dir)]
 
 
-def build_site(config: Path, site_dir: Path, quiet: bool = False,
-               parallel: bool = False) -> subprocess.CompletedProcess:
+def build_site(config: Path, site_dir: Path, quiet: bool = False, parallel: bool = False,
+               precompress: bool = True) -> subprocess.CompletedProcess:
     """Build into a temporary folder next to ``site_dir``; replace ``site_dir`` only on success.
 
     ``parallel``: one build process per language, merged (see ``_build_parallel``).
+    ``precompress``: write the ``.gz`` twin of every compressible file, for nginx's ``gzip_static``.
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -87,6 +91,9 @@ def build_site(config: Path, site_dir: Path, quiet: bool = False,
     # mkdtemp made the folder private (0700): give it the permissions any new folder gets, as
     # 'mkdocs build' does, so that a web server running as another user can read the site
     os.chmod(tmp, 0o777 & ~_umask())
+    if precompress:
+        from serving.precompress import precompress as write_gz
+        write_gz(tmp)
     old = site_dir.with_name(f".kb-build-{site_dir.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -173,7 +180,8 @@ def merge_sitemaps(sitemaps: dict[str, str], order: list[str], site_url: str) ->
 
 
 def cmd_build(args) -> int:
-    proc = build_site(Path(args.config).resolve(), Path(args.site_dir), parallel=args.parallel)
+    proc = build_site(Path(args.config).resolve(), Path(args.site_dir), parallel=args.parallel,
+                      precompress=not args.no_gzip)
     out = (proc.stdout + proc.stderr).strip()
     lines = [l for l in out.splitlines() if "WARNING" in l or "ERROR" in l or "Aborted" in l or "Error" in l]
     if proc.returncode != 0:
@@ -474,6 +482,31 @@ def cmd_serve(args) -> int:
     return serve(Path(args.config).resolve(), host or "127.0.0.1", int(port))
 
 
+# --- nginx ------------------------------------------------------------------------------------
+
+def cmd_nginx(args) -> int:
+    from urllib.parse import urlsplit
+
+    from serving.nginx import ServingError, render
+    site = Path(args.site)
+    server_name = args.server_name or urlsplit(project(Path(args.config).resolve())["site_url"] or "").hostname or "_"
+    try:
+        text = render(site, root=args.root, server_name=server_name, listen=args.listen, collector=args.collector)
+    except ServingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        out = Path(args.out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+        print(f"wrote {out} (server {server_name}, listen {args.listen}, root {args.root or site.resolve()})",
+              file=sys.stderr)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="docs.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -483,6 +516,8 @@ def main(argv=None) -> int:
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
     p.add_argument("--parallel", action="store_true",
                    help="one build process per language at once (same site, faster on several cores)")
+    p.add_argument("--no-gzip", action="store_true",
+                   help="do not write the precompressed .gz twin of each HTML, CSS, JS, JSON, XML and SVG file")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="writers' preview with live reload: after one full build, a save "
@@ -490,6 +525,18 @@ def main(argv=None) -> int:
     p.add_argument("--addr", default=os.environ.get("KB_ADDR", "127.0.0.1:8000"), help="host:port to listen on")
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("nginx", help="write the nginx configuration of the built site (redirects, 404 pages, "
+                                     "caching, security headers, the collector under /api/)")
+    p.add_argument("--site", default=str(ROOT / "site"), help="the built site (default: site/)")
+    p.add_argument("--root", help="where the server finds the site (default: the --site folder)")
+    p.add_argument("--server-name", help="nginx server_name (default: the host of site_url, KB_SITE_URL)")
+    p.add_argument("--listen", default="80", help="nginx listen address (default 80)")
+    p.add_argument("--collector", default="127.0.0.1:8001",
+                   help="address of the feedback collector (default 127.0.0.1:8001)")
+    p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.add_argument("--out", default="-", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_nginx)
 
     p = sub.add_parser("check", help="content validation, strict build and site-level link check; "
                                      "exits non-zero on any problem")

@@ -318,5 +318,6 @@ def on_post_build(config):
     catalogue: Catalogue = STATE["catalogue"]
     site_dir = Path(config.site_dir)
     export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
+    export.write_redirects(catalogue, site_dir / export.REDIRECTS_FILE)
     searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default, STATE["synonyms"])
     (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")

@@ -6,6 +6,11 @@ reads it to accept votes only for articles that exist::
     {"version": 1, "languages": ["fr", "en"],
      "articles": [{"id": 1, "lang": "fr", "title": "...", "url": "/settings/x/"}, ...]}
 
+``kb-redirects.json`` lists every short link and alias (old URL -> article URL) for a web server that
+answers them with a real redirect (``scripts/docs.py nginx``), with the languages of the site::
+
+    {"version": 1, "default": "fr", "languages": ["fr", "en"], "redirects": {"/a/2/": "/settings/x/", ...}}
+
 URLs are absolute paths from the site root.
 """
 from __future__ import annotations
@@ -14,8 +19,10 @@ import json
 from pathlib import Path
 
 from .catalogue import Catalogue
+from .links import redirect_urls
 
 CATALOGUE_FILE = "kb-catalogue.json"
+REDIRECTS_FILE = "kb-redirects.json"
 
 
 def catalogue_data(catalogue: Catalogue) -> dict:
@@ -29,3 +36,12 @@ def catalogue_data(catalogue: Catalogue) -> dict:
 
 def write_catalogue(catalogue: Catalogue, path: Path) -> None:
     path.write_text(json.dumps(catalogue_data(catalogue), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def redirects_data(catalogue: Catalogue) -> dict:
+    return {"version": 1, "default": catalogue.default, "languages": list(catalogue.langs),
+            "redirects": redirect_urls(catalogue)}
+
+
+def write_redirects(catalogue: Catalogue, path: Path) -> None:
+    path.write_text(json.dumps(redirects_data(catalogue), ensure_ascii=False, indent=1), encoding="utf-8")

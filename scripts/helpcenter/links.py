@@ -9,7 +9,7 @@ from the site root; values: the article's source path as MkDocs knows it, ``<lan
 """
 from __future__ import annotations
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, page_url
 from .problems import Problem
 
 SHORT_PREFIX = "a"
@@ -30,6 +30,20 @@ def redirect_map(catalogue: Catalogue, lang: str) -> dict[str, str]:
         out[f"{prefix}{SHORT_PREFIX}/{article.id}.md"] = target
         for alias in article.aliases:
             out[f"{prefix}{alias}"] = target
+    return out
+
+
+def redirect_urls(catalogue: Catalogue) -> dict[str, str]:
+    """Every redirect of every language as URL paths from the site root, e.g. ``{"/en/a/2/":
+    "/en/settings/x/"}``: the same map as ``redirect_map`` (what mkdocs-redirects writes as pages), for
+    a web server to answer with a real HTTP redirect."""
+    out: dict[str, str] = {}
+    for lang in catalogue.langs:
+        for old, target in redirect_map(catalogue, lang).items():
+            target_lang, _, rel = target.partition("/")
+            url = catalogue.url_of(target_lang, rel)
+            if url is not None:
+                out["/" + page_url(catalogue.default, old, catalogue.default)] = "/" + url
     return out
 
 

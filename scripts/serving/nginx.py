@@ -1,0 +1,194 @@
+"""The nginx configuration of a single server for the built site and the feedback collector.
+
+Everything site-specific comes from the built site itself, so the configuration is written again after
+each build (``scripts/docs.py nginx``):
+
+- ``kb-redirects.json`` (written by the build): every short link ``/a/<id>/``, ``/<lang>/a/<id>/`` and
+  front-matter alias, answered as a real ``301`` (the browser keeps the ``#anchor``);
+- the languages and their ``404.html`` pages: a missing page under ``/<lang>/`` gets that language's page
+  when the build wrote one, else the root one;
+- the Content-Security-Policy (``serving.csp``): the hashes of the pages' inline scripts.
+
+The output goes inside nginx's ``http {}`` block (on Debian: ``/etc/nginx/sites-available/``, linked from
+``sites-enabled/``); it defines ``upstream kb_feedback`` and the variables ``$kb_csp`` and ``$kb_not_found`` there.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from . import csp
+
+REDIRECTS_FILE = "kb-redirects.json"
+# Material's fingerprinted files (bundle.a5f9d56c.min.js, main.57a0d79d.min.css, their source maps):
+# their name changes whenever their content does, so a browser may keep them for a year
+FINGERPRINTED = r"^/assets/.+\.[0-9a-f]{8,}\.min\.(?:js|css)(?:\.map)?$"
+LONG_CACHE = "public, max-age=31536000, immutable"
+SHORT_CACHE = "public, max-age=300"        # pages, search index, sitemap: a new build shows within 5 min
+REVALIDATE = "no-cache"                    # other assets (kb.js, kb.css, lunr): same name across builds
+_PATH = re.compile(r"^/[A-Za-z0-9._~/%-]*$")
+_WORD = re.compile(r"^[A-Za-z0-9._:\[\]/*-]+$")
+# timeouts and sizes: slow or half-open clients are dropped; the collector only sees whole requests
+CLIENT_TIMEOUT = "10s"
+API_BODY_MAX = "4k"           # the collector refuses bodies over 2 KB with its own JSON answer (413)
+
+
+class ServingError(Exception):
+    """The site cannot be served as built (missing build file, unsafe path): the message says why."""
+
+
+def _word(name: str, value: str) -> str:
+    if not _WORD.match(value):
+        raise ServingError(f"{name} {value!r} is not a plain address, name or path (fix: use letters, digits, "
+                           "'.', ':', '-', '/' only)")
+    return value
+
+
+def _path(where: str, value: str) -> str:
+    if not _PATH.match(value) or "//" in value or "/../" in value + "/":
+        raise ServingError(f"{where}: URL path {value!r} cannot be written safely in an nginx configuration "
+                           "(fix: use letters, digits, '.', '-', '_', '/' only)")
+    return value
+
+
+def load_redirects(site: Path) -> dict:
+    path = site / REDIRECTS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ServingError(f"{path}: not found (fix: build the site with 'scripts/docs.py build' first)") from None
+    except ValueError as exc:
+        raise ServingError(f"{path}: not valid JSON ({exc}) (fix: build the site again)") from None
+    if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("redirects"), dict):
+        raise ServingError(f"{path}: unknown format (fix: build the site again with this version)")
+    return data
+
+
+def _stub_files(site: Path, redirects: dict[str, str]) -> set[Path]:
+    return {site / old.strip("/") / "index.html" for old in redirects}
+
+
+def _headers(cache: str) -> list[str]:
+    return [
+        "add_header Content-Security-Policy $kb_csp always;",
+        "add_header X-Content-Type-Options nosniff always;",
+        "add_header Referrer-Policy strict-origin-when-cross-origin always;",
+        "add_header X-Frame-Options DENY always;",
+        f'add_header Cache-Control "{cache}";',
+    ]
+
+
+def render(site: Path, *, root: str | None = None, server_name: str = "_", listen: str = "80",
+           collector: str = "127.0.0.1:8001") -> str:
+    """The configuration text for the site built in ``site`` and served from ``root`` (default: the same
+    folder) on ``listen`` for ``server_name``, with the collector listening at ``collector``."""
+    site = site.resolve()
+    data = load_redirects(site)
+    redirects: dict[str, str] = data["redirects"]
+    default = data.get("default")
+    languages = [lang for lang in data.get("languages", []) if lang != default]
+    root = str(root or site).rstrip("/") or "/"
+    if not root.startswith("/"):
+        raise ServingError(f"root {root!r} must be an absolute path (fix: e.g. --root /srv/help-center/site)")
+    _word("root", root), _word("server name", server_name), _word("listen", listen)
+    _word("collector", collector)
+    policy = csp.policy(site, _stub_files(site, redirects))
+
+    not_found = [f"    default /404.html;"]
+    for lang in languages:
+        if (site / lang / "404.html").is_file():
+            not_found.append(f"    ~^/{lang}/ /{lang}/404.html;")
+
+    lines = [
+        "# nginx configuration of the help center, written by 'scripts/docs.py nginx' from the built site:",
+        "# its redirects, 404 pages and script hashes change with the content, so write it again after each",
+        "# build, then 'nginx -t && systemctl reload nginx'. It goes inside nginx's http {} block (Debian:",
+        "# /etc/nginx/sites-available/, linked from sites-enabled/).",
+        "",
+        "# the feedback collector (python -m feedback serve), reached on the same origin under /api/",
+        "upstream kb_feedback {",
+        f"    server {collector};",
+        "    keepalive 16;",
+        "}",
+        "",
+        "# the Content-Security-Policy of the pages: the site's own files, the hashes of its inline scripts",
+        "map $host $kb_csp {",
+        f'    default "{policy}";',
+        "}",
+        "",
+        "# a missing page gets the 404 page of its language",
+        "map $uri $kb_not_found {",
+        *not_found,
+        "}",
+        "",
+        "server {",
+        f"    listen {listen};",
+        f"    server_name {server_name};",
+        f'    root "{root}";',
+        "    index index.html;",
+        "    server_tokens off;",
+        "    absolute_redirect off;          # Location: /settings/x/ (right behind a TLS proxy too)",
+        "    charset utf-8;",
+        "    error_page 404 $kb_not_found;",
+        "",
+        "    # slow or half-open connections are closed; nothing here takes uploads",
+        f"    client_header_timeout {CLIENT_TIMEOUT};",
+        f"    client_body_timeout {CLIENT_TIMEOUT};",
+        f"    send_timeout {CLIENT_TIMEOUT};",
+        "    keepalive_timeout 15s;",
+        "    reset_timedout_connection on;",
+        f"    client_max_body_size {API_BODY_MAX};",
+        "",
+        "    # the build wrote x.html.gz next to x.html: sent as is; other text is compressed on the fly",
+        "    gzip on;",
+        "    gzip_static on;",
+        "    gzip_vary on;",
+        "    gzip_comp_level 5;",
+        "    gzip_min_length 256;",
+        "    gzip_types text/css application/javascript application/json image/svg+xml text/xml "
+        "application/xml text/plain;",
+        "",
+        "    # pages, search index, sitemap: short caching (locations below that set their own",
+        "    # Cache-Control repeat these headers: nginx inherits add_header only when a block has none)",
+        *("    " + h for h in _headers(SHORT_CACHE)),
+        "",
+        "    location / {",
+        "        try_files $uri $uri/ =404;",
+        "    }",
+        "",
+        "    location /assets/ {",
+        *("        " + h for h in _headers(REVALIDATE)),
+        "    }",
+        "",
+        f'    location ~ "{FINGERPRINTED}" {{',
+        *("        " + h for h in _headers(LONG_CACHE)),
+        "    }",
+        "",
+        "    # the collector: only whole requests reach it (nginx reads the body first), with the reader's",
+        "    # address (python -m feedback serve --forwarded-allow-ips 127.0.0.1) for its rate limit",
+        "    location /api/ {",
+        "        proxy_pass http://kb_feedback;",
+        "        proxy_http_version 1.1;",
+        '        proxy_set_header Connection "";',
+        "        proxy_set_header Host $host;",
+        "        proxy_set_header X-Forwarded-For $remote_addr;",
+        "        proxy_set_header X-Forwarded-Proto $scheme;",
+        "        proxy_connect_timeout 2s;",
+        f"        proxy_send_timeout {CLIENT_TIMEOUT};",
+        f"        proxy_read_timeout {CLIENT_TIMEOUT};",
+        f"        client_max_body_size {API_BODY_MAX};",
+        "        # the collector sends its own CSP, nosniff, Referrer-Policy and Cache-Control",
+        "        add_header X-Frame-Options DENY always;",
+        "    }",
+        "",
+        "    # short links and aliases: a real redirect (the browser keeps the #anchor)",
+    ]
+    for old, new in sorted(redirects.items()):
+        old = _path(REDIRECTS_FILE, old)
+        target = quote(_path(REDIRECTS_FILE, new), safe="/%-._~")
+        for variant in dict.fromkeys((old, old.rstrip("/") or "/", old + "index.html" if old.endswith("/") else old)):
+            lines.append(f'    location = "{variant}" {{ return 301 "{target}"; }}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
