@@ -167,12 +167,12 @@ def test_vote_works_after_material_instant_navigation(site_copy, tmp_path, brows
         page.goto(server.url + "/settings/segment-logo/")
         page.evaluate("window.__kb = []; window.__marker = 1;"
                       "document.addEventListener('kb:feedback', e => window.__kb.push(e.detail))")
-        page.locator(".kb-related a").first.click()
-        page.wait_for_url("**/settings/subscription-tunnel-behavior/")
+        page.locator(".kb-related a").first.click()        # segment-logo's first related article: id 9
+        page.wait_for_url("**/settings/hosted-pages-css/")
         assert page.evaluate("window.__marker") == 1          # same document: instant navigation
         page.get_by_role("button", name="Oui", exact=True).click()
         events = page.evaluate("window.__kb")
-        assert [(e["id"], e["value"]) for e in events] == [(12, "yes")]
+        assert [(e["id"], e["value"]) for e in events] == [(9, "yes")]
         assert page.get_by_text("Merci pour votre retour !").is_visible()
         page.close()
     finally:
