@@ -87,10 +87,15 @@ def _load(config, plugin) -> None:
     _read_history(config, catalogue)
 
 
-def _rank_related(language, kb) -> dict:
-    docs = [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related)
+def related_docs(language) -> list:
+    """What related articles are ranked on, for every article of a language."""
+    return [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related)
             for a in language.by_id.values()]
-    ranked = related.rank(docs, int(kb.get("related_count", 6)))
+
+
+def _rank_related(language, kb, ranked: dict | None = None) -> dict:
+    if ranked is None:
+        ranked = related.rank(related_docs(language), int(kb.get("related_count", 6)))
     return {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
 
 
@@ -105,12 +110,13 @@ def _read_history(config, catalogue: Catalogue) -> None:
         for code in catalogue.langs if code != catalogue.default})
 
 
-def refresh(config, rerank=()) -> None:
+def refresh(config, rerank=(), ranked: dict | None = None) -> None:
     """For the preview (scripts/preview/), which changes articles of the catalogue in place after a
     save: recompute what the hooks derive from them, as a new build would (related articles only for
-    the languages in ``rerank``: ranking a whole language takes seconds at help-center scale)."""
+    the languages in ``rerank``, taking ``ranked[lang]`` when given: ranking a whole language takes
+    seconds at help-center scale, the preview ranks in another process)."""
     for code in rerank:
-        STATE["related"][code] = _rank_related(STATE["catalogue"][code], STATE["kb"])
+        STATE["related"][code] = _rank_related(STATE["catalogue"][code], STATE["kb"], (ranked or {}).get(code))
     _read_history(config, STATE["catalogue"])
     STATE.pop("popular", None)
 

@@ -102,7 +102,7 @@ class PreviewServer(LiveReloadServer):
         self._publish()
 
     def _settle(self) -> None:
-        result = self.session.settle()
+        result = self.session.settle(wait=False)
         if result.kind != "none":
             report(result, "related articles re-ranked")
             self._publish()

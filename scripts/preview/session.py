@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,9 @@ class Session:
         self.rerank: set[str] = set()            # languages whose related articles wait for a re-rank
         self.unpublished: dict[tuple[str, str], dict] = {}   # (lang, path): article data last published
         self.dirty: set[Path] = set()            # changed files not published yet (their update failed)
+        self._pool = None                        # the process that ranks related articles
+        self._job = None                         # (languages, future, generation) of a ranking under way
+        self._generation = 0                     # counts applied changes (a ranking started before is stale)
 
     # --- full build ------------------------------------------------------------------------------
 
@@ -66,6 +70,7 @@ class Session:
         old = self.built
         self.built, self.renderer = built, Renderer(built)
         self.errors, self.rerank, self.unpublished, self.dirty = [], set(), {}, set()
+        self._job = None
         tmp = self.out / ".site-next"
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()
@@ -82,6 +87,7 @@ class Session:
     def apply(self, paths) -> Result:
         """Bring the preview up to date with the changed ``paths`` (files or folders)."""
         start = time.perf_counter()
+        self._generation += 1
         changed = {Path(p).resolve() for p in paths} | self.dirty
         if self.built is None:
             result = self.full(fresh_python=True)
@@ -143,20 +149,31 @@ class Session:
 
     @property
     def pending(self) -> bool:
-        return bool(self.rerank) and self.built is not None and not self.errors
+        return (bool(self.rerank) or self._job is not None) and self.built is not None and not self.errors
 
-    def settle(self) -> Result:
+    def settle(self, wait: bool = True) -> Result:
         """Re-rank the related articles of the languages that changed, and re-render the pages whose
-        related list changed (a whole language is ranked at once: seconds at 2,000 articles)."""
+        related list changed. A whole language is ranked at once (seconds at 2,000 articles), in
+        another process so that saves meanwhile are not held: ``wait=False`` starts that work or
+        collects its result when ready (the server calls it when the writer pauses); a save to the
+        same language meanwhile makes the result stale, and the ranking starts again."""
         if not self.pending:
             return Result("none")
         start = time.perf_counter()
+        if self._job is None:
+            self._start_rerank()
+        if not wait and not self._job[1].done():
+            return Result("none")
+        langs, future, generation = self._job
+        self._job = None
+        ranked = future.result()
+        if generation != self._generation:       # a save came in meanwhile: rank again
+            self.rerank.update(langs)
+            return self.settle(wait) if wait else Result("none")
         built = self.built
-        langs = sorted(self.rerank)
         before = {lang: {i: [a.id for a in lst] for i, lst in built.state["related"][lang].items()}
                   for lang in langs}
-        built.hooks.refresh(built.config, rerank=langs)
-        self.rerank = set()
+        built.hooks.refresh(built.config, rerank=langs, ranked=ranked)
         pages = dependents.related_changes(built, before)
         if not any(pages.values()):
             return Result("none", seconds=time.perf_counter() - start)
@@ -164,6 +181,25 @@ class Session:
         result.seconds = time.perf_counter() - start
         return result
 
+    def _start_rerank(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        built, langs = self.built, sorted(self.rerank)
+        count = int(built.state["kb"].get("related_count", 6))
+        docs = {lang: built.hooks.related_docs(built.state["catalogue"][lang]) for lang in langs}
+        rank = sys.modules[type(docs[langs[0]][0]).__module__].rank if docs[langs[0]] else None
+        self.rerank = set()
+        self._job = (langs, self._pool.submit(_rank_all, rank, docs, count), self._generation)
+
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
         if self.built is not None:
             self.built.config.plugins.on_shutdown()
+
+
+def _rank_all(rank, docs: dict, count: int) -> dict:
+    """In the ranking process: {lang: {id: [related ids]}}."""
+    return {lang: rank(lang_docs, count) if rank else {} for lang, lang_docs in docs.items()}
