@@ -94,7 +94,8 @@ def own_service(database_url: str | None = None, workdir: Path | None = None):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "feedback", "serve", "--port", str(port), *storage,
-                                 "--catalogue", str(cat), "--rate-limit", "0", "--log-level", "warning"],
+                                 "--catalogue", str(cat), "--rate-limit", "0", "--votes-per-day", "0",
+                                 "--log-level", "warning"],
                                 cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"

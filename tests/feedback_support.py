@@ -133,15 +133,17 @@ class Service:
 
 def start_service(workdir: Path, catalogue: Path | None = None, *, db: Path | None = None,
                   database_url: str | None = None, origins=("http://127.0.0.1:8000",), rate_limit: int = 0,
+                  votes_per_day: int = 0,
                   extra: list[str] | tuple = (), prefix: list[str] | tuple = ()) -> Service:
     """Start the real service; ``catalogue`` defaults to a small hand-written one, the database to
-    ``workdir/feedback.sqlite3``; the rate limit is off unless given. ``prefix``: a command the service
+    ``workdir/feedback.sqlite3``; the rate limit and the daily vote limit are off unless given. ``prefix``: a command the service
     runs under (e.g. ``["prlimit", "--nofile=256", "--"]``)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if catalogue is None:
         catalogue = write_catalogue(workdir / "kb-catalogue.json")
-    args = ["--catalogue", str(catalogue), "--rate-limit", str(rate_limit), "--log-level", "warning"]
+    args = ["--catalogue", str(catalogue), "--rate-limit", str(rate_limit), "--votes-per-day", str(votes_per_day),
+            "--log-level", "warning"]
     if database_url:
         args += ["--database-url", database_url]
         db = None

@@ -31,6 +31,7 @@ def make_client(storage, catalogue=None, **kw):
     cat = catalogue or Catalogue.from_data(catalogue_data())
     kw.setdefault("origins", [ORIGIN])
     kw.setdefault("rate_limit", 0)
+    kw.setdefault("votes_per_day", 0)
     return TestClient(create_app(storage, cat, **kw), base_url="http://127.0.0.1:8001")
 
 
@@ -377,6 +378,52 @@ def test_rate_limiter_memory_is_bounded():
     for n in range(1000):
         rl.check(f"10.0.{n // 256}.{n % 256}", now=float(n) / 1000)
     assert len(rl._buckets) <= 100
+
+
+def test_votes_per_article_per_network_per_day_are_limited(storage):
+    """Ballot stuffing: a script posting votes with a new vote_id each time."""
+    app = create_app(storage, Catalogue.from_data(catalogue_data()), origins=[ORIGIN], rate_limit=0, votes_per_day=3)
+
+    async def client_from_header(scope, receive, send):       # the client address each request comes from
+        if scope["type"] == "http":
+            scope = dict(scope, client=(dict(scope["headers"]).get(b"x-test-client", b"").decode(), 5000))
+        await app(scope, receive, send)
+
+    def vote(c, address, body):
+        return post(c, "/api/feedback", body, **{"X-Test-Client": address})
+
+    with TestClient(client_from_header, base_url="http://127.0.0.1:8001") as c:
+        codes = [vote(c, "203.0.113.7", {**VOTE, "vote_id": f"stuffed-{n:04d}"}).status_code for n in range(6)]
+        assert codes == [201] * 3 + [429] * 3
+        r = vote(c, "203.0.113.7", {**VOTE, "vote_id": "stuffed-9999"})
+        assert_json_error(r, 429, "too many votes for this article from your network today")
+        assert 1 <= int(r.headers["retry-after"]) <= 86400
+        # a vote already counted, reported again (a comment added, a change of mind), still goes through
+        again = {**VOTE, "vote_id": "stuffed-0001", "value": "no", "comment": "En fait, non."}
+        assert vote(c, "203.0.113.7", again).status_code == 201
+        # other articles and languages have their own limit; views are not votes
+        assert vote(c, "203.0.113.7", {**VOTE, "id": 2}).status_code == 201
+        assert vote(c, "203.0.113.7", {**VOTE, "lang": "en"}).status_code == 201
+        assert post(c, "/api/view", {"id": 1, "lang": "fr"}, **{"X-Test-Client": "203.0.113.7"}).status_code == 201
+        # the same /24 is the same network; another network is not affected
+        assert vote(c, "203.0.113.200", VOTE).status_code == 429
+        assert vote(c, "198.51.100.7", VOTE).status_code == 201
+    assert storage.totals()[(1, "fr")] == Counts(views=1, yes=3, no=1)
+
+
+def test_vote_limiter_networks_and_days():
+    from datetime import datetime, timedelta, timezone
+
+    from feedback.limits import VoteLimiter, network
+    assert network(("2001:db8:1:2:aaaa::1", 1)) == network(("2001:db8:1:ffff::9", 2)) == "2001:db8:1::/48"
+    assert network(("2001:db8:2::1", 1)) != network(("2001:db8:1::1", 1))
+    assert network(("::ffff:192.0.2.7", 1)) == network(("192.0.2.99", 1)) == "192.0.2.0/24"
+    limiter = VoteLimiter(2)
+    day = datetime(2026, 3, 1, 23, 59, 0, tzinfo=timezone.utc)
+    assert [limiter.check(("192.0.2.1", 1), 1, "fr", None, day) for _ in range(3)][:2] == [0, 0]
+    assert limiter.check(("192.0.2.1", 1), 1, "fr", None, day) == 60          # seconds to midnight UTC
+    assert limiter.check(("192.0.2.1", 1), 1, "fr", None, day + timedelta(minutes=2)) == 0   # a new day
+    assert VoteLimiter(0).check(("192.0.2.1", 1), 1, "fr", None) == 0          # 0 = off
 
 
 # -------------------------------------------------------------------------------------------- summary

@@ -40,8 +40,8 @@ def test_export_writes_the_statistics_format_the_build_reads(tmp_path):
     data = json.loads((tmp_path / "data" / "stats.json").read_text(encoding="utf-8"))
     assert set(data) == {"version", "generated", "articles"} and data["version"] == 1
     assert datetime.fromisoformat(data["generated"]).tzinfo is not None
-    assert data["articles"] == {"1": {"fr": {"views": 2, "yes": 1, "no": 1}},
-                                "2": {"en": {"views": 0, "yes": 1, "no": 0}}}
+    assert data["articles"] == {"1": {"fr": {"views": 2, "yes": 1, "no": 1, "popularity": 12}},
+                                "2": {"en": {"views": 0, "yes": 1, "no": 0, "popularity": 10}}}
     stats, warning = popular.load_stats(tmp_path / "data" / "stats.json")
     assert warning is None
     assert stats == {(1, "fr"): popular.Counts(2, 1, 1), (2, "en"): popular.Counts(0, 1, 0)}
@@ -58,10 +58,31 @@ def test_exported_statistics_change_the_popular_ranking(tmp_path):
          + [Vote(last.id, "en", "yes") for _ in range(500)])     # English votes do not rank French pages
     assert cli("export", "--db", "f.sqlite3", "--out", "stats.json", cwd=tmp_path).returncode == 0
     stats, warning = popular.load_stats(tmp_path / "stats.json")
-    assert warning is None and stats[(last.id, "fr")].popularity == 50 + 10 * 100
+    assert warning is None and stats[(last.id, "fr")].popularity == popular.DAY_CAP     # one day: 50 + 10 × 100
     ranked = popular.rank(articles, "fr", stats, 5)
     assert ranked[0] is last
     assert [a.id for a in ranked[1:]] == [a.id for a in by_weight if a is not last][:4]
+
+
+def test_a_one_day_burst_of_votes_does_not_outrank_steady_popularity(tmp_path):
+    """Ballot stuffing (or a bot): 1,000 "yes" and 2,000 views in one day for one article; another article
+    read 60 times and liked 4 times a day for a week. The steady one stays first."""
+    articles = list(BuildCatalogue.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)["fr"].by_id.values())
+    by_weight = popular.rank(articles, "fr", None, len(articles))
+    stuffed, steady = by_weight[-1], by_weight[-2]
+    today = datetime.now(timezone.utc)
+    burst = [Vote(stuffed.id, "fr", "yes", None, today) for _ in range(1000)] \
+        + [View(stuffed.id, "fr", today.date()) for _ in range(2000)]
+    week = [e for d in range(7) for e in
+            [Vote(steady.id, "fr", "yes", None, today - timedelta(days=d)) for _ in range(4)]
+            + [View(steady.id, "fr", (today - timedelta(days=d)).date()) for _ in range(60)]]
+    fill(SQLiteStorage(tmp_path / "f.sqlite3"), burst + week)
+    assert cli("export", "--db", "f.sqlite3", "--out", "stats.json", cwd=tmp_path).returncode == 0
+    stats, warning = popular.load_stats(tmp_path / "stats.json")
+    assert warning is None
+    assert stats[(stuffed.id, "fr")] == popular.Counts(2000, 1000, 0)          # the counts stay true
+    assert stats[(steady.id, "fr")].popularity == 7 * (60 + 10 * 4) > stats[(stuffed.id, "fr")].popularity
+    assert [a.id for a in popular.rank(articles, "fr", stats, 2)] == [steady.id, stuffed.id]
 
 
 def test_export_of_the_last_days_only(tmp_path):
@@ -71,7 +92,7 @@ def test_export_of_the_last_days_only(tmp_path):
           View(2, "fr", (now - timedelta(days=100)).date())])
     assert cli("export", "--db", "f.sqlite3", "--out", "s.json", "--days", "30", cwd=tmp_path).returncode == 0
     data = json.loads((tmp_path / "s.json").read_text())
-    assert data["articles"] == {"1": {"fr": {"views": 0, "yes": 0, "no": 1}}}
+    assert data["articles"] == {"1": {"fr": {"views": 0, "yes": 0, "no": 1, "popularity": 0}}}
 
 
 def test_export_from_postgresql_and_from_the_environment(tmp_path):
@@ -79,11 +100,13 @@ def test_export_from_postgresql_and_from_the_environment(tmp_path):
     fill(open_storage(database_url=url), [Vote(3, "en", "no"), View(3, "en")])
     r = cli("export", "--out", "s.json", cwd=tmp_path, env={"FEEDBACK_DATABASE_URL": url})
     assert r.returncode == 0, r.stderr
-    assert json.loads((tmp_path / "s.json").read_text())["articles"] == {"3": {"en": {"views": 1, "yes": 0, "no": 1}}}
+    assert json.loads((tmp_path / "s.json").read_text())["articles"] == {"3": {"en": {"views": 1, "yes": 0, "no": 1,
+                                                                                     "popularity": 1}}}
     # an explicit --db wins over the environment
     fill(SQLiteStorage(tmp_path / "x.sqlite3"), [Vote(1, "fr", "yes")])
     r = cli("export", "--db", "x.sqlite3", "--out", "t.json", cwd=tmp_path, env={"FEEDBACK_DATABASE_URL": url})
-    assert json.loads((tmp_path / "t.json").read_text())["articles"] == {"1": {"fr": {"views": 0, "yes": 1, "no": 0}}}
+    assert json.loads((tmp_path / "t.json").read_text())["articles"] == {"1": {"fr": {"views": 0, "yes": 1, "no": 0,
+                                                                                     "popularity": 10}}}
 
 
 def test_report_lists_the_least_helpful_first_with_comments(tmp_path):

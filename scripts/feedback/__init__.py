@@ -22,6 +22,7 @@ DEFAULT_STATS = "data/stats.json"
 DEFAULT_PORT = 8001
 DEFAULT_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 DEFAULT_RATE_LIMIT = 120  # requests per client address per minute; 0 turns the limit off
+DEFAULT_VOTES_PER_DAY = 20  # votes per article and language per client network per UTC day; 0 = no limit
 
 
 def default_db() -> str:

@@ -18,7 +18,6 @@ storage thread (group commit), and each request is answered 201 only once its tr
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import math
@@ -34,9 +33,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT
+from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_VOTES_PER_DAY
 from .catalogue import Catalogue, CatalogueFile
-from .storage import Event, Rejected, Storage, StorageError
+from .limits import RateLimiter, VoteLimiter
+from .storage import Event, Rejected, Storage, StorageError, Vote
 from .validation import MAX_BODY, Invalid, check_content_type, parse_json, validate_view, validate_vote
 
 log = logging.getLogger("feedback")
@@ -56,60 +56,6 @@ CORS_HEADERS = {"content-type"}
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status,
                     media_type="application/json", headers=headers)
-
-
-# ------------------------------------------------------------------------------------------ rate limit
-
-class RateLimiter:
-    """Token bucket per client: ``per_minute`` requests, refilled continuously. 0 turns it off.
-
-    Keys live only in memory (an IPv6 client is keyed by its /64, which it usually owns whole).
-    """
-
-    def __init__(self, per_minute: int, max_clients: int = 100_000):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.max_clients = max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    @staticmethod
-    def key(client) -> str:
-        host = client[0] if client else ""
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            return host
-        if ip.version == 6:
-            if ip.ipv4_mapped is not None:
-                return str(ip.ipv4_mapped)
-            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        return str(ip)
-
-    def check_client(self, client) -> float:
-        """``check`` for an ASGI ``scope["client"]``."""
-        return self.check(self.key(client)) if self.capacity > 0 else 0.0
-
-    def check(self, key: str, now: float | None = None) -> float:
-        """0 when the request may proceed, else the number of seconds to wait."""
-        if self.capacity <= 0:
-            return 0.0
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.get(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        if tokens >= 1:
-            self._buckets[key] = (tokens - 1, now)
-            if len(self._buckets) > self.max_clients:
-                self._prune(now)
-            return 0.0
-        self._buckets[key] = (tokens, now)
-        return (1 - tokens) / self.rate
-
-    def _prune(self, now: float) -> None:
-        full_after = self.capacity / self.rate
-        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
-        if len(self._buckets) > self.max_clients:     # still too many: forget the oldest half
-            keep = sorted(self._buckets.items(), key=lambda kv: kv[1][1])[len(self._buckets) // 2:]
-            self._buckets = dict(keep)
 
 
 # -------------------------------------------------------------------------------------- group commit
@@ -311,16 +257,24 @@ async def read_body(request: Request) -> bytes:
 
 def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
-               max_batch: int = 500, write_timeout: float = 30.0, health_cache: float = HEALTH_CACHE) -> Guard:
+               max_batch: int = 500, write_timeout: float = 30.0, health_cache: float = HEALTH_CACHE,
+               votes_per_day: int = DEFAULT_VOTES_PER_DAY) -> Guard:
     """The service as an ASGI app. The caller opens and closes ``storage``."""
     articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
     batcher = Batcher(storage, max_batch, write_timeout)
+    votes = VoteLimiter(votes_per_day)
 
     async def receive_event(request: Request, validate) -> Response:
         try:
             check_content_type(request.headers.get("content-type"))
             data = parse_json(await read_body(request))
             event = validate(data, articles.current())
+            if isinstance(event, Vote):
+                wait = votes.check(request.client, event.article_id, event.lang, event.vote_id)
+                if wait:
+                    return json_response({"error": "too many votes for this article from your network today; "
+                                                   "try again tomorrow"}, 429,
+                                         {"retry-after": str(math.ceil(wait))})
             await batcher.submit(event)
         except Invalid as exc:
             return json_response(exc.body(), exc.status)

@@ -6,7 +6,8 @@
     python -m feedback export [--db PATH | --database-url URL] [--out data/stats.json] [--days N]
 
 Every option can also come from the environment: FEEDBACK_HOST, FEEDBACK_PORT, FEEDBACK_DB,
-FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT.
+FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT,
+FEEDBACK_VOTES_PER_DAY, FEEDBACK_MAX_CONNECTIONS, FEEDBACK_READ_TIMEOUT.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import (DEFAULT_CATALOGUE, DEFAULT_DB_HELP, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_STATS,
-               default_db)
+               DEFAULT_VOTES_PER_DAY, default_db)
 from .catalogue import Catalogue, CatalogueError, CatalogueFile
 from .storage import StorageError, open_storage
 
@@ -57,11 +58,13 @@ def cmd_serve(args) -> int:
     storage = _open(args)
     try:
         storage.check_writable()        # a service that cannot store a vote must not start (and say why)
-        app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit)
+        app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit,
+                         votes_per_day=args.votes_per_day)
         limits = Limits(args.max_connections, args.read_timeout)
         print(f"feedback collector: http://{args.host}:{args.port}/api/feedback  storage {storage.describe()}  "
               f"catalogue {args.catalogue} ({len(catalogue.current())} articles)  origins {', '.join(origins)}  "
               f"rate limit {args.rate_limit or 'off'}{'/min per client' if args.rate_limit else ''}  "
+              f"votes {args.votes_per_day or 'unlimited'}{'/article/network/day' if args.votes_per_day else ''}  "
               f"at most {limits.max_connections} connections, {limits.read_timeout:g} s per request",
               file=sys.stderr, flush=True)
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
@@ -127,6 +130,10 @@ def main(argv=None) -> int:
                         f"(default: {', '.join(DEFAULT_ORIGINS)}; env FEEDBACK_ORIGINS, comma-separated)")
     s.add_argument("--rate-limit", type=_positive, default=int(env("FEEDBACK_RATE_LIMIT", DEFAULT_RATE_LIMIT)),
                    metavar="N", help=f"requests per client address per minute, 0 = off (default {DEFAULT_RATE_LIMIT})")
+    s.add_argument("--votes-per-day", type=_positive, metavar="N",
+                   default=int(env("FEEDBACK_VOTES_PER_DAY", DEFAULT_VOTES_PER_DAY)),
+                   help="votes per article and language per client network (IPv4 /24, IPv6 /48) per UTC day, "
+                        f"0 = no limit (default {DEFAULT_VOTES_PER_DAY}); a vote reported again is not counted again")
     s.add_argument("--forwarded-allow-ips", default=env("FEEDBACK_FORWARDED_ALLOW_IPS"), metavar="IPS",
                    help="behind a reverse proxy: its address(es), so that X-Forwarded-For gives the client "
                         "address for the rate limit")

@@ -2,7 +2,10 @@
 
 The export format is the one ``helpcenter.popular.load_stats`` reads::
 
-    {"version": 1, "generated": "<ISO time>", "articles": {"<id>": {"<lang>": {"views": N, "yes": N, "no": N}}}}
+    {"version": 1, "generated": "<ISO time>",
+     "articles": {"<id>": {"<lang>": {"views": N, "yes": N, "no": N, "popularity": N}}}}
+
+``popularity`` is computed per day by ``helpcenter.popular`` (the formula lives there only).
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import unicodedata
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from helpcenter.popular import popularity_by_day
+
 from .catalogue import Catalogue
 from .storage import Counts, Storage
 
@@ -20,14 +25,15 @@ from .storage import Counts, Storage
 def stats_data(totals: dict[tuple[int, str], Counts], now: datetime | None = None) -> dict:
     articles: dict[str, dict[str, dict[str, int]]] = {}
     for (art_id, lang), c in sorted(totals.items()):
-        articles.setdefault(str(art_id), {})[lang] = {"views": c.views, "yes": c.yes, "no": c.no}
+        articles.setdefault(str(art_id), {})[lang] = {"views": c.views, "yes": c.yes, "no": c.no,
+                                                      "popularity": c.popularity}
     generated = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
     return {"version": 1, "generated": generated, "articles": articles}
 
 
 def export(storage: Storage, out: str | Path, since: date | None = None) -> dict:
     """Write the statistics file atomically (a reader never sees half a file); return its data."""
-    data = stats_data(storage.totals(since))
+    data = stats_data(popularity_by_day(storage.days(since)))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)

@@ -2,6 +2,7 @@
 
     storage.record(events)          store a batch of Vote/View events atomically (all or nothing)
     storage.totals(since=None)      {(id, lang): Counts(views, yes, no)}, optionally from a day on
+    storage.days(since=None)        [(id, lang, day, Counts)]: the same per UTC day (popularity is capped per day)
     storage.comments(limit, article=None)   latest votes that carry a comment, newest first
     storage.vote_count()            number of stored votes
     storage.problem()               why writes would fail now, from a cheap check (None: no known problem)
@@ -83,6 +84,7 @@ class Rejected(StorageError):
 class Storage(Protocol):
     def record(self, events: Sequence[Event]) -> None: ...
     def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]: ...
+    def days(self, since: date | None = None) -> list[tuple[int, str, date, Counts]]: ...
     def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]: ...
     def vote_count(self) -> int: ...
     def problem(self) -> str | None: ...
@@ -214,6 +216,16 @@ class _Reads:
             params = (self._day(since),)
         rows = self._query(sql + " GROUP BY article_id, lang", params)
         return {(a, l): Counts(int(v), int(y), int(n)) for a, l, v, y, n in rows}
+
+    def days(self, since: date | None = None) -> list[tuple[int, str, date, Counts]]:
+        sql = "SELECT article_id, lang, day, views, yes, no FROM daily"
+        params: tuple = ()
+        if since is not None:
+            sql += f" WHERE day >= {self.PARAM}"
+            params = (self._day(since),)
+        rows = self._query(sql + " ORDER BY article_id, lang, day", params)
+        return [(a, l, d if isinstance(d, date) else date.fromisoformat(d), Counts(int(v), int(y), int(n)))
+                for a, l, d, v, y, n in rows]
 
     def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
         sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"

@@ -1,0 +1,114 @@
+"""Limits per client, kept in memory only (nothing about a client is ever stored).
+
+``RateLimiter``: requests per client address per minute (token bucket). ``VoteLimiter``: votes per article
+and language per client network per UTC day, against ballot stuffing (a script posting votes with a new
+``vote_id`` each time).
+"""
+from __future__ import annotations
+
+import ipaddress
+import time
+from datetime import date, datetime, timedelta, timezone
+
+
+class RateLimiter:
+    """Token bucket per client: ``per_minute`` requests, refilled continuously. 0 turns it off.
+
+    Keys live only in memory (an IPv6 client is keyed by its /64, which it usually owns whole).
+    """
+
+    def __init__(self, per_minute: int, max_clients: int = 100_000):
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.max_clients = max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    @staticmethod
+    def key(client) -> str:
+        host = client[0] if client else ""
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            return host
+        if ip.version == 6:
+            if ip.ipv4_mapped is not None:
+                return str(ip.ipv4_mapped)
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return str(ip)
+
+    def check_client(self, client) -> float:
+        """``check`` for an ASGI ``scope["client"]``."""
+        return self.check(self.key(client)) if self.capacity > 0 else 0.0
+
+    def check(self, key: str, now: float | None = None) -> float:
+        """0 when the request may proceed, else the number of seconds to wait."""
+        if self.capacity <= 0:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > self.max_clients:
+                self._prune(now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1 - tokens) / self.rate
+
+    def _prune(self, now: float) -> None:
+        full_after = self.capacity / self.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+        if len(self._buckets) > self.max_clients:     # still too many: forget the oldest half
+            keep = sorted(self._buckets.items(), key=lambda kv: kv[1][1])[len(self._buckets) // 2:]
+            self._buckets = dict(keep)
+
+
+def network(client) -> str:
+    """The network a client address belongs to, as one subscriber usually holds it: an IPv4 /24, an IPv6
+    /48 (an IPv4-mapped IPv6 address counts as IPv4); anything else (a test client) as it is."""
+    host = client[0] if client else ""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+class VoteLimiter:
+    """At most ``per_day`` votes per article and language per client network (``network``) per UTC day;
+    0 turns it off. The same vote reported again (its ``vote_id``: a comment added, a change of mind)
+    does not count again. Per service instance, forgotten at midnight UTC and on restart; at most
+    ``max_keys`` (network, article, language) entries are kept (the oldest quarter is forgotten beyond)."""
+
+    def __init__(self, per_day: int, max_keys: int = 100_000):
+        self.per_day = per_day
+        self.max_keys = max_keys
+        self._day: date | None = None
+        self._seen: dict[tuple[str, int, str], list] = {}     # key -> [count, {vote_id, ...}]
+
+    def check(self, client, article_id: int, lang: str, vote_id: str | None, now: datetime | None = None) -> float:
+        """0 when the vote may be recorded (and count it), else the seconds until the limit resets."""
+        if self.per_day <= 0:
+            return 0.0
+        now = now or datetime.now(timezone.utc)
+        if now.date() != self._day:
+            self._day, self._seen = now.date(), {}
+        key = (network(client), article_id, lang)
+        entry = self._seen.get(key)
+        if entry is None:
+            if len(self._seen) >= self.max_keys:
+                for old in list(self._seen)[:self.max_keys // 4]:
+                    del self._seen[old]
+            entry = self._seen[key] = [0, set()]
+        if vote_id is not None and vote_id in entry[1]:
+            return 0.0
+        if entry[0] >= self.per_day:
+            midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), timezone.utc)
+            return max(1.0, (midnight - now).total_seconds())
+        entry[0] += 1
+        if vote_id is not None:
+            entry[1].add(vote_id)
+        return 0.0
