@@ -26,6 +26,11 @@ log = get_plugin_logger("kb")
 soft_log = logging.getLogger("kb.stats")
 
 STATE: dict = {}
+MODE = {"preview": False}   # True under `mkdocs serve` and the writers' preview: drafts are rendered
+
+
+def on_startup(command, dirty):
+    MODE["preview"] = command == "serve"
 
 
 def _i18n(config):
@@ -88,9 +93,11 @@ def _load(config, plugin) -> None:
 
 
 def related_docs(language) -> list:
-    """What related articles are ranked on, for every article of a language."""
-    return [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related)
-            for a in language.by_id.values()]
+    """What related articles are ranked on, for every article of a language: drafts are not built,
+    unlisted articles get related articles but are never proposed as one."""
+    return [related.Doc(a.id, a.category_path, a.tags, a.title, a.description, a.body, a.related,
+                        hidden=a.status == "unlisted")
+            for a in language.by_id.values() if a.status != "draft"]
 
 
 def _rank_related(language, kb, ranked: dict | None = None) -> dict:
@@ -128,6 +135,7 @@ def on_files(files, config):
     config.plugins["redirects"].doc_pages = {f.src_path.replace(os.sep, "/"): f for f in files.documentation_pages()}
     # parallel build (scripts/docs.py build --parallel): this process renders the articles of one
     # language only; the others are rendered by another process and the two outputs are merged
+    _set_inclusion(files)
     only = os.environ.get("KB_RENDER_ONLY")
     lang = _current_lang(config)
     if only and lang != only:
@@ -135,6 +143,24 @@ def on_files(files, config):
             if f.name != "index":          # homes and category pages stay: navigation needs them
                 f.inclusion = InclusionLevel.EXCLUDED    # not rendered; still in the sitemap
     return files
+
+
+def _article_of_file(file):
+    parts = PurePosixPath(file.src_uri).parts
+    language = STATE["catalogue"].langs.get(parts[0]) if parts else None
+    return language.articles.get("/".join(parts[1:])) if language is not None else None
+
+
+def _set_inclusion(files) -> None:
+    """Drafts: left out of the build (MkDocs' draft level), rendered in the preview (every language:
+    static-i18n builds the other languages without MkDocs' serve mode); unlisted articles, and drafts
+    in the preview: rendered but not in the navigation (publication.py)."""
+    for f in files.documentation_pages(inclusion=InclusionLevel.all):
+        article = _article_of_file(f)
+        if article is not None and article.status == "draft" and not MODE["preview"]:
+            f.inclusion = InclusionLevel.DRAFT
+        elif article is not None and not article.listed:
+            f.inclusion = InclusionLevel.NOT_IN_NAV
 
 
 @event_priority(-110)   # after static-i18n has rebuilt the navigation of the current language
@@ -175,14 +201,18 @@ def _nav_order(item, language, lang):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Dates, and titles are text: Material prints ``page.title`` (``<title>``, navigation, search results) as
-    HTML, so give it the escaped title once, here, for every template."""
+    """The page's date; no search entry for drafts and unlisted articles; titles are text: Material
+    prints ``page.title`` (``<title>``, navigation, search results) as HTML, so give it the escaped
+    title once, here, for every template."""
     # last change of this page's own file (in its language): the sitemap's <lastmod> (the sitemap is
     # rendered before the pages, after they are read)
     if "history" in STATE:
         updated = STATE["history"].updated(f"{STATE['docs_rel']}/{page.file.src_uri}")
         if updated is not None:
             page.update_date = updated.isoformat()
+    article = _article_of_file(page.file) if "catalogue" in STATE else None
+    if article is not None and not article.listed:
+        page.meta["search"] = {"exclude": True}          # Material's search plugin skips the page
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
         page.meta["title"] = escape(title)
@@ -221,6 +251,7 @@ def on_page_context(context, page, config, nav):
         if updated is not None:
             kb.update(updated=updated, updated_label=strings.updated(lang, updated),
                       published=STATE["history"].published(f"{STATE['docs_rel']}/{page.file.src_uri}"))
+        kb.update(draft=article.status == "draft", unlisted=article.status == "unlisted")
         kb.update(kind="article", article=article, category=language.category_of(article),
                   short_url=links.short_url(lang, article.id, catalogue.default),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
@@ -239,8 +270,19 @@ def _popular(lang: str, count: int) -> list:
     cache = STATE.setdefault("popular", {})
     if (lang, count) not in cache:
         language = STATE["catalogue"][lang]
-        cache[(lang, count)] = popular.rank(language.by_id.values(), lang, STATE["stats"], count)
+        listed = [a for a in language.by_id.values() if a.listed]
+        cache[(lang, count)] = popular.rank(listed, lang, STATE["stats"], count)
     return cache[(lang, count)]
+
+
+def on_post_template(output, template_name, config):
+    """The sitemap lists neither unlisted articles nor drafts (built by ``serve`` only)."""
+    if template_name == "sitemap.xml" and "catalogue" in STATE:
+        catalogue = STATE["catalogue"]
+        hidden = {seo.absolute(config.site_url or "", a.url) for language in catalogue.langs.values()
+                  for a in language.articles.values() if not a.listed}
+        output = seo.drop_sitemap_entries(output, hidden)
+    return output
 
 
 def on_template_context(context, template_name, config):

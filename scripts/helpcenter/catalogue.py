@@ -143,6 +143,8 @@ class Catalogue:
         from .links import check_aliases   # links builds on the catalogue
         cat.problems.extend(check_aliases(cat))
         cat.problems.extend(snippets.problems(docs_dir, root, cat.langs))
+        from .publication import draft_links   # reads links with parity's parser
+        cat.problems.extend(draft_links(cat))
         return cat
 
     def _load_file(self, lang: str, base: Path, md: Path, root: Path) -> None:
@@ -213,7 +215,8 @@ class Catalogue:
                 self.problems.append(Problem(article.file, None, f"its category has no page ({missing})",
                                              f"create {missing} with a title and a description"))
                 continue
-            cat.articles.append(article)
+            if article.listed:              # drafts and unlisted articles are in no listing
+                cat.articles.append(article)
         for cat in language.categories.values():
             cat.articles.sort(key=lambda a: (a.id, a.path))
 

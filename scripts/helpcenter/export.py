@@ -1,7 +1,7 @@
 """Files the build writes for other programs.
 
 ``kb-catalogue.json`` at the site root lists every article of every language; the feedback collector
-reads it to accept votes only for articles that exist::
+reads it to accept votes only for articles that exist (drafts are not built: not listed)::
 
     {"version": 1, "languages": ["fr", "en"],
      "articles": [{"id": 1, "lang": "fr", "title": "...", "url": "/settings/x/"}, ...]}
@@ -29,7 +29,7 @@ def catalogue_data(catalogue: Catalogue) -> dict:
     articles = [
         {"id": a.id, "lang": code, "title": a.title, "url": "/" + a.url}
         for code, language in catalogue.langs.items()
-        for a in sorted(language.by_id.values(), key=lambda a: a.id)
+        for a in sorted(language.by_id.values(), key=lambda a: a.id) if a.status != "draft"
     ]
     return {"version": 1, "languages": list(catalogue.langs), "articles": articles}
 

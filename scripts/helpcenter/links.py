@@ -26,6 +26,8 @@ def redirect_map(catalogue: Catalogue, lang: str) -> dict[str, str]:
     prefix = "" if lang == catalogue.default else f"{lang}/"
     out: dict[str, str] = {}
     for article in sorted(language.by_id.values(), key=lambda a: a.id):
+        if article.status == "draft":
+            continue                       # not built: no short link, no alias
         target = f"{lang}/{article.path}"
         out[f"{prefix}{SHORT_PREFIX}/{article.id}.md"] = target
         for alias in article.aliases:

@@ -64,6 +64,7 @@ class Doc:
     description: str = ""
     body: str = ""
     related: list[int] = field(default_factory=list)
+    hidden: bool = False          # ranked for itself, never proposed as related (an unlisted article)
 
 
 def _vectors(docs: list[Doc]) -> dict[int, dict[str, float]]:
@@ -87,12 +88,13 @@ def _vectors(docs: list[Doc]) -> dict[int, dict[str, float]]:
 
 
 def rank(docs: Iterable[Doc], count: int = 6, stats: dict | None = None) -> dict[int, list[int]]:
-    """For every doc id, up to ``count`` related doc ids, best first.
+    """For every doc id, up to ``count`` related doc ids, best first (never a ``hidden`` doc).
 
     ``stats``, when given, receives ``scored``: how many (article, candidate) pairs were scored.
     """
     docs = sorted(docs, key=lambda d: d.id)
     by_id = {d.id: d for d in docs}
+    hidden = {d.id for d in docs if d.hidden}
     vectors = _vectors(docs)
 
     postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -115,7 +117,7 @@ def rank(docs: Iterable[Doc], count: int = 6, stats: dict | None = None) -> dict
     for d in docs:
         chosen = []
         for rid in d.related:
-            if rid != d.id and rid in by_id and rid not in chosen:
+            if rid != d.id and rid in by_id and rid not in chosen and rid not in hidden:
                 chosen.append(rid)
         chosen = chosen[:count]
         if len(chosen) < count:
@@ -132,6 +134,7 @@ def rank(docs: Iterable[Doc], count: int = 6, stats: dict | None = None) -> dict
             candidates.update(by_category[d.category][:count + 1 + len(chosen)])
             candidates.discard(d.id)
             candidates.difference_update(chosen)
+            candidates.difference_update(hidden)
             tags = set(d.tags)
 
             def key(cid: int):
@@ -148,7 +151,7 @@ def rank(docs: Iterable[Doc], count: int = 6, stats: dict | None = None) -> dict
             for other in docs:
                 if len(chosen) >= count:
                     break
-                if other.id != d.id and other.id not in chosen:
+                if other.id != d.id and other.id not in chosen and other.id not in hidden:
                     chosen.append(other.id)
         result[d.id] = chosen
     return result

@@ -4,6 +4,7 @@ Absolute URLs are built from ``site_url`` (hreflang and canonical must be fully 
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 OG_LOCALES = {"fr": "fr_FR", "en": "en_US"}
@@ -27,7 +28,7 @@ def page_meta(site_url: str, lang: str, default: str, langs: list[str], urls: di
     meta = {
         "canonical": absolute(site_url, own) if own is not None else None,
         "alternates": alternates,
-        "robots": "noindex, follow" if kind == "untranslated" else None,
+        "robots": "noindex, follow" if kind == "untranslated" or kb.get("unlisted") else None,
         "og_type": "article" if kind == "article" else "website",
         "og_locale": OG_LOCALES.get(lang, lang),
         "og_locale_alternates": [OG_LOCALES.get(c, c) for c in langs if c != lang and urls.get(c) is not None],
@@ -60,3 +61,13 @@ def robots_txt(site_url: str) -> str:
     if site_url:
         lines.append(f"Sitemap: {absolute(site_url, 'sitemap.xml')}")
     return "\n".join(lines) + "\n"
+
+
+_URL_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+
+
+def drop_sitemap_entries(xml: str, locs: set[str]) -> str:
+    """The sitemap without the entries whose <loc> is in ``locs`` (unlisted articles, drafts)."""
+    if not locs:
+        return xml
+    return _URL_ENTRY.sub(lambda m: "" if m.group(1).strip() in locs else m.group(0), xml)

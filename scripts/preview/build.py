@@ -146,7 +146,7 @@ def full_build(config_file: Path, out_root: Path, fresh_python: bool = False):
     try:
         with collector:
             config = load_config(config_file=str(config_file), site_dir=str(dest))
-            config.plugins.on_startup(command="build", dirty=False)
+            config.plugins.on_startup(command="serve", dirty=False)   # a preview: the hooks render drafts
             capture = _Capture(config.plugins["i18n"])
             config.plugins["kb-preview-capture"] = capture
             mkdocs_build(config)

@@ -115,8 +115,8 @@ class Session:
                 continue
             live = catalogue[lang].articles[rel]
             old = self.unpublished.get((lang, rel)) or dict(vars(live))
-            if data["id"] != old["id"] or data["aliases"] != old["aliases"]:
-                return self.full()                # short links and redirects: a full build
+            if data["id"] != old["id"] or data["aliases"] != old["aliases"] or data["status"] != old["status"]:
+                return self.full()                # short links, redirects, what is built: a full build
             self.unpublished.setdefault((lang, rel), old)
             vars(live).update(data)
             shown = {k for k in data if k not in ARTICLE_FIELDS_NOT_SHOWN and data[k] != old[k]}

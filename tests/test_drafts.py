@@ -1,0 +1,151 @@
+"""Front matter ``status: draft | unlisted``, on the built fixture site.
+
+A draft is absent from the build (no page, listing, search, sitemap, related, popular, short link) and
+shown by the writers' preview with a banner; a link to it from a built article fails the strict build.
+An unlisted article is built and reachable by URL and short link, ``noindex``, and in no listing,
+search, sitemap, related or popular list. Both languages must agree."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+import docs as docs_cli
+from conftest import ROOT, Site, build
+from fixtures import edit, line_of, tiny_project
+
+ARTICLE = """---
+id: {id}
+title: "{title}"
+description: "{description}"
+status: {status}
+weight: 100000
+tags: [alpha, beta]
+---
+
+{body}
+
+## {section} {{#more}}
+
+{more}
+"""
+TEXTS = {
+    "fr": dict(title="Comment régler le gamma ?", description="Régler le gamma du compte de test, comme l'alpha et le bêta.",
+               body="Le gamma se règle comme l'alpha et le bêta, dans les paramètres.", section="Que choisir",
+               more="Choisissez la valeur par défaut de l'alpha."),
+    "en": dict(title="How to set gamma?", description="Set the gamma of the test account, like alpha and beta.",
+               body="Gamma is set like alpha and beta, in the settings.", section="What to choose",
+               more="Choose the default value of alpha."),
+}
+
+
+def add(project, slug: str, article_id: int, status: str, langs=("fr", "en")) -> None:
+    for lang in langs:
+        t = dict(TEXTS[lang])
+        t["title"] = t["title"].replace("gamma", slug)
+        (project / "docs" / lang / "settings" / f"{slug}.md").write_text(
+            ARTICLE.format(id=article_id, status=status, **t), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """gamma (3) is a draft, delta (4) is unlisted; both would top every list by weight and tags."""
+    project = tiny_project(tmp_path_factory.mktemp("drafts") / "project")
+    add(project, "gamma", 3, "draft")
+    add(project, "delta", 4, "unlisted")
+    site = project.parent / "site"
+    proc = build(project / "mkdocs.yml", site)
+    assert proc.returncode == 0, proc.stderr
+    return project, Site(site)
+
+
+def hrefs(site: Site, url: str) -> set[str]:
+    page = site.page_file(url)
+    return {str(site.resolve(page, a["href"]).relative_to(site.path)) for a in site.soup(page).select("a[href]")
+            if not a["href"].startswith(("http", "#", "mailto"))}
+
+
+def search_locations(site: Site) -> set[str]:
+    out = set()
+    for index in ("search/search_index.json", "en/search/search_index.json"):
+        out |= {d["location"] for d in json.loads((site.path / index).read_text(encoding="utf-8"))["docs"]}
+    return out
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_draft_is_not_built_anywhere(built, lang):
+    project, site = built
+    assert not site.page_file(f"{lang}settings/gamma/").exists()
+    assert not (site.path / f"{lang}a/3").exists()                       # no short link
+    for url in (f"{lang}", f"{lang}settings/", f"{lang}settings/alpha/"):   # home (popular), listing, related, nav
+        assert not any("gamma" in h for h in hrefs(site, url)), url
+    assert not any("gamma" in loc for loc in search_locations(site))
+    assert "gamma" not in (site.path / "sitemap.xml").read_text(encoding="utf-8")
+    catalogue = json.loads((site.path / "kb-catalogue.json").read_text(encoding="utf-8"))
+    assert 3 not in {a["id"] for a in catalogue["articles"]}
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_unlisted_is_reachable_by_url_and_short_link_but_listed_nowhere(built, lang):
+    project, site = built
+    page = site.page_file(f"{lang}settings/delta/")
+    assert page.is_file()
+    assert site.soup(page).select_one('meta[name="robots"]')["content"].startswith("noindex")
+    short = site.page_file(f"{lang}a/4/")
+    assert site.is_redirect(short)
+    assert site.resolve(short, site.soup(short).select_one("link[rel=canonical]")["href"]) == page.resolve()
+    for url in (f"{lang}", f"{lang}settings/", f"{lang}settings/alpha/", f"{lang}settings/beta/"):
+        assert not any("delta" in h for h in hrefs(site, url)), url     # popular, listing, nav, related
+    assert not any("delta" in loc for loc in search_locations(site))
+    assert "delta" not in (site.path / "sitemap.xml").read_text(encoding="utf-8")
+    # the unlisted article itself still gets its related articles (published ones)
+    assert f"{lang}settings/alpha/index.html" in hrefs(site, f"{lang}settings/delta/")
+
+
+def test_the_preview_shows_a_draft_with_a_banner(built, tmp_path):
+    project, _ = built
+    out = tmp_path / "preview"
+    # what `mkdocs serve` does (the writers' preview, scripts/preview/, starts the same way)
+    code = ("import sys; from mkdocs.config import load_config; from mkdocs.commands import build; "
+            f"cfg = load_config(config_file={str(project / 'mkdocs.yml')!r}, site_dir={str(out)!r}); "
+            "cfg.plugins.on_startup(command='serve', dirty=False); "
+            "build.build(cfg, serve_url='http://127.0.0.1:8000/')")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    preview = Site(out)
+    for url, words in (("settings/gamma/", "Brouillon"), ("en/settings/gamma/", "Draft")):
+        banner = preview.soup(preview.page_file(url)).select_one(".kb-draft")
+        assert banner is not None and banner.strong.get_text() == words, url
+    assert preview.soup(preview.page_file("settings/alpha/")).select_one(".kb-draft") is None
+    assert not any("gamma" in h for h in hrefs(preview, "en/settings/"))      # still in no listing
+
+
+def run_check(project):
+    out = io.StringIO()
+    n = docs_cli.run_check(project / "mkdocs.yml", out=out)
+    return n, out.getvalue()
+
+
+def test_a_link_to_a_draft_fails_the_strict_build_at_its_line(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    add(project, "gamma", 3, "draft")
+    md = edit(project, "en/settings/beta.md", "Choose \"Automatic\".", "Choose \"Automatic\", see [gamma](gamma.md#more).")
+    expected = f"docs/en/settings/beta.md:{line_of(md, 'gamma.md')}: links to 'gamma.md#more', a draft"
+    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
+    n, out = run_check(project)
+    assert n >= 1 and expected in out
+
+
+def test_both_languages_must_have_the_same_status(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    md = edit(project, "en/settings/beta.md", "tags: [beta]", "tags: [beta]\nstatus: unlisted")
+    n, out = run_check(project)
+    assert f"docs/en/settings/beta.md:{line_of(md, 'status:')}: status 'unlisted' differs from the source's " \
+           "status 'published' (docs/fr/settings/beta.md)" in out
+    edit(project, "en/settings/beta.md", "status: unlisted", "status: hidden")
+    n, out = run_check(project)
+    assert f"docs/en/settings/beta.md:{line_of(md, 'status:')}: 'status' must be one of published, draft, unlisted" in out
