@@ -50,9 +50,21 @@ def test_new_creates_both_languages_with_the_next_free_id_and_a_complete_front_m
                            "review": ["missing-content"]}
         assert frontmatter.validate(fm, "article", str(md)) == []
     catalogue = Catalogue.load(project / "docs", ("fr", "en"), "fr", root=project)
-    assert [str(p) for p in catalogue.problems] == []
+    assert {p.message for p in catalogue.problems} == {"the article has no text yet (only its title would be published)"}
     assert catalogue["en"].articles["settings/how-to-set-the-cafe-option.md"].id == 3
-    # ready for the site: the whole check passes with the new article in it
+    # an empty article is not published: check names both files, the line of the body and the fix
+    capsys.readouterr()
+    assert cli(project, "check") == 1
+    out = capsys.readouterr().out
+    for lang in ("fr", "en"):
+        md = project / "docs" / lang / "settings" / "how-to-set-the-cafe-option.md"
+        line = frontmatter.parse(md.read_text(encoding="utf-8"), str(md)).body_line
+        assert f"docs/{lang}/settings/how-to-set-the-cafe-option.md:{line}: the article has no text yet" in out, out
+        assert "(fix: write the answer under the front matter" in out
+    # once written, the whole check passes with the new article in it
+    for lang, text in (("fr", "Ouvrez les réglages du café."), ("en", "Open the café settings.")):
+        md = project / "docs" / lang / "settings" / "how-to-set-the-cafe-option.md"
+        md.write_text(md.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
     assert cli(project, "check") == 0
 
 

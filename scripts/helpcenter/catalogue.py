@@ -6,6 +6,7 @@ path in two languages is the same article. Nothing here knows about MkDocs.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -197,6 +198,11 @@ class Catalogue:
                 status=meta.get("status") if meta.get("status") in frontmatter.STATUSES else "published",
                 source=str(meta.get("source") or "").lower())
             language.articles[rel] = article
+            if not has_text(fm.body):
+                self.problems.append(Problem(
+                    shown, fm.body_line, "the article has no text yet (only its title would be published)",
+                    "write the answer under the front matter (an introduction, then '## Section {#id}' parts), "
+                    "or delete the article in every language if it is not needed"))
 
     def _link_categories(self, lang: str, root: Path, base: Path) -> None:
         language = self.langs[lang]
@@ -313,6 +319,14 @@ class Catalogue:
 
     def twin(self, article: Article, lang: str) -> Article | None:
         return self.langs[lang].articles.get(article.path) if lang in self.langs else None
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def has_text(body: str) -> bool:
+    """Whether a body says anything once HTML comments (the scaffold's placeholder) are removed."""
+    return bool(_COMMENT.sub("", body).strip())
 
 
 def _rel(path: Path, root: Path) -> str:

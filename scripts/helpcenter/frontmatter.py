@@ -64,12 +64,9 @@ def parse(text: str, file: str) -> FrontMatter:
     try:
         node, meta = _load(yaml_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return FrontMatter({}, {}, body, end + 2, [Problem(
-            file, line, f"malformed YAML in front matter: {problem}",
-            "check indentation and quote values that contain ':' or '#'")])
+        line, message, hint = explain_yaml_error(exc, lines[1:end])
+        return FrontMatter({}, {}, body, end + 2, [Problem(file, line, f"malformed YAML in front matter: {message}",
+                                                           hint)])
     if meta is None:
         meta, node = {}, None
     if not isinstance(meta, dict):
@@ -80,6 +77,61 @@ def parse(text: str, file: str) -> FrontMatter:
         for key_node, _ in node.value:
             key_lines[str(key_node.value)] = key_node.start_mark.line + 2
     return FrontMatter(meta, key_lines, body, end + 2)
+
+
+_QUOTE_OPENED = re.compile(r"""^\s*(?:- |[\w-]+:\s+(?:- )?)(["'])""")
+
+
+def _unclosed_quote(line: str) -> str | None:
+    """The quote character a value opens on this line without closing it, if any."""
+    m = _QUOTE_OPENED.match(line)
+    if not m:
+        return None
+    quote, rest = m.group(1), line[m.end():].rstrip("\n")
+    if quote == '"':
+        rest = re.sub(r'\\.', "", rest)
+        return None if '"' in rest else quote
+    return None if "'" in rest.replace("''", "") else quote
+
+
+def explain_yaml_error(exc: yaml.YAMLError, yaml_lines: list[str]) -> tuple[int, str, str]:
+    """(file line, message, fix) in a writer's words for a YAML error of the front matter whose lines
+    (without the '---' fences) are ``yaml_lines``; the file line counts the opening fence."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    mark = problem_mark or getattr(exc, "context_mark", None)
+    last = problem_mark.line if problem_mark else len(yaml_lines) - 1
+    # A quote left open swallows the next lines: the parser stops later, the mistake is where it opened.
+    for i, text in enumerate(yaml_lines[: last + 1]):
+        quote = _unclosed_quote(text)
+        if quote:
+            key = text.split(":", 1)[0].strip()
+            return i + 2, f"the value of '{key}' opens a quote ({quote}) that is not closed on its line", \
+                f"end the value with {quote} on the same line, e.g. {key}: {quote}…{quote}"
+    line = mark.line + 2 if mark else 1
+    problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0]).strip()
+    context = (getattr(exc, "context", None) or "").strip()
+    here = yaml_lines[line - 2] if 2 <= line < len(yaml_lines) + 2 else ""
+    if here[:1] in (" ", "\t") and not here.lstrip().startswith("- ") and "\t" not in here[:1]:
+        return line, "this line is indented, but it is neither a list item nor part of the key above", \
+            "start the key at the beginning of the line (no spaces before it)"
+    if "mapping values are not allowed" in problem:
+        return line, "a value contains ': ' but is not in quotes", \
+            'put the whole value in double quotes, e.g. title: "Facturation : les réglages"'
+    if "tab" in problem or "'\\t'" in problem:
+        return line, "a tab character is used where YAML needs spaces", "indent with spaces, never tabs"
+    if "flow sequence" in context or "',' or ']'" in problem:
+        return (context_line(exc) or line), "a list in [ ] is not closed on its line", \
+            "close the list with ']' on the same line, e.g. tags: [a, b]"
+    if "block" in context or "expected key" in problem or "block end" in problem:
+        return line, "this line is not a 'key: value' line at the indentation of the others", \
+            "start each key at the beginning of its line and quote values that contain ':' or '#'"
+    return line, f"the YAML parser says: {problem}" + (f" ({context})" if context else ""), \
+        "check indentation and quote values that contain ':' or '#'"
+
+
+def context_line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "context_mark", None)
+    return mark.line + 2 if mark else None
 
 
 def _load(yaml_text: str):
