@@ -502,7 +502,7 @@ def test_the_real_build_catalogue_format_is_accepted():
 
 def test_health_reports_a_postgresql_database_that_refuses_writes(pg_url):
     """E.g. a replica promoted the wrong way round: connected, readable, every write refused."""
-    from feedback.storage import PostgresStorage
+    from feedback.postgres import PostgresStorage
     storage = PostgresStorage(pg_url)
     try:
         with make_client(storage, health_cache=0) as c:

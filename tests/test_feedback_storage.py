@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from feedback.storage import (Counts, PostgresStorage, SQLiteStorage, StorageError, View, Vote, open_storage,
-                              redact_url)
+from feedback.postgres import PostgresStorage, redact_url
+from feedback.storage import Counts, SQLiteStorage, StorageError, View, Vote, open_storage
 from feedback_support import postgres
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)

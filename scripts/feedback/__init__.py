@@ -9,8 +9,9 @@ exports the statistics file that the build reads to rank popular articles (``hel
     PYTHONPATH=scripts python -m feedback export --out data/stats.json
 
 Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``storage`` (one
-small interface, SQLite and PostgreSQL), ``app`` (the ASGI service), ``stats`` (report and export),
-``cli`` (command line).
+small interface, SQLite; ``postgres``: PostgreSQL), ``limits`` (rate and daily vote limits per client),
+``connections`` (read deadline and connection cap for uvicorn), ``app`` (the ASGI service), ``stats``
+(report and export), ``cli`` (command line).
 """
 
 import os
