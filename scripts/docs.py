@@ -333,10 +333,10 @@ def run_check(config: Path, site: Path | None = None, external: bool = False, ti
     out = out or sys.stdout
     cfg = project(config)
     root, docs, langs, default = cfg["root"], cfg["docs"], cfg["languages"], cfg["default"]
-    catalogue = Catalogue.load(docs, langs, default, root=root)
+    hist = docs_lifecycle.history_of(cfg)     # one git pass: duplicate ids, outdated translations, review dates
+    catalogue = Catalogue.load(docs, langs, default, root=root, history=hist)
     problems = list(catalogue.problems) + parity.problems(catalogue)
     outdated = []
-    hist = docs_lifecycle.history_of(cfg)     # one git pass for outdated translations and review dates
     for code in langs:
         if code != default:
             for rel in sorted(parity.outdated_paths(root, docs, default, code, hist,

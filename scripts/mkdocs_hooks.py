@@ -73,7 +73,8 @@ def _linear_search_dedup(plugin) -> None:
 def _load(config, plugin) -> None:
     languages = [lang.locale for lang in plugin.config.languages if lang.build]
     root = Path(config.config_file_path).parent
-    catalogue = Catalogue.load(config.docs_dir, languages, plugin.default_language, root=root)
+    hist = history.load(root, Path(os.path.relpath(config.docs_dir, root)).as_posix())
+    catalogue = Catalogue.load(config.docs_dir, languages, plugin.default_language, root=root, history=hist)
     for problem in sorted(set(catalogue.problems), key=lambda p: (p.file, p.line or 0, p.message)):
         log.warning(str(problem))
     kb = config.extra.get("kb", {})
@@ -89,7 +90,7 @@ def _load(config, plugin) -> None:
         log.warning(str(problem))
     STATE.clear()
     STATE.update(catalogue=catalogue, stats=stats, related=rel, kb=kb, sections={}, synonyms=groups)
-    _read_history(config, catalogue)
+    _read_history(config, catalogue, hist)
 
 
 def related_docs(language) -> list:
@@ -106,11 +107,11 @@ def _rank_related(language, kb, ranked: dict | None = None) -> dict:
     return {i: [language.by_id[r] for r in ids] for i, ids in ranked.items()}
 
 
-def _read_history(config, catalogue: Catalogue) -> None:
-    """One git pass: the dates of every page, and outdated translations."""
+def _read_history(config, catalogue: Catalogue, hist=None) -> None:
+    """One git pass (unless ``hist`` is given): the dates of every page, and outdated translations."""
     root = Path(config.config_file_path).parent
     docs_rel = Path(os.path.relpath(config.docs_dir, root)).as_posix()
-    hist = history.load(root, docs_rel)
+    hist = hist or history.load(root, docs_rel)
     STATE.update(history=hist, docs_rel=docs_rel, outdated={
         code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code, hist,
                                     parity.sources_of(catalogue, code))

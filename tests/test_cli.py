@@ -219,3 +219,28 @@ def test_check_external_links_only_when_asked(project, capsys):
         assert f"docs/fr/settings/beta.md:{line_of(fr, '/missing')}: external link '{server.url}/missing' fails: " \
                "HTTP 404" in out
         assert "/ok'" not in out
+
+
+# --- duplicate ids: the newer article is the one to change -------------------------------------------
+
+def test_duplicate_id_is_blamed_on_the_new_article_not_the_published_one(repo, capsys, monkeypatch):
+    # a writer copies the published alpha article (id 1) into a new file that sorts before it
+    for lang in ("fr", "en"):
+        src = repo / "docs" / lang / "settings" / "alpha.md"
+        (repo / "docs" / lang / "settings" / "aardvark.md").write_text(
+            src.read_text(encoding="utf-8"), encoding="utf-8")
+    capsys.readouterr()
+    assert cli(repo, "check") == 1
+    out = capsys.readouterr().out
+    blamed = [l for l in out.splitlines() if "duplicate id 1" in l]
+    assert blamed and all(l.startswith(("docs/fr/settings/aardvark.md:2:", "docs/en/settings/aardvark.md:2:"))
+                          for l in blamed), out
+    assert "docs/fr/settings/alpha.md already has it, and this article is newer (not committed yet)" in out
+    assert "short link /a/1/ may already have been sent to customers" in out
+    # committed later: still the newer one
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2030-01-01T00:00:00")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "copy")
+    assert cli(repo, "check") == 1
+    out = capsys.readouterr().out
+    assert "docs/fr/settings/aardvark.md:2: duplicate id 1: docs/fr/settings/alpha.md already has it" in out, out

@@ -117,6 +117,7 @@ class Catalogue:
         self.default = default
         self.langs: dict[str, Language] = {code: Language(code) for code in languages}
         self.problems: list[Problem] = []
+        self.history = None      # see load()
 
     def __getitem__(self, lang: str) -> Language:
         return self.langs[lang]
@@ -125,11 +126,15 @@ class Catalogue:
 
     @classmethod
     def load(cls, docs_dir: str | Path, languages: Iterable[str] = ("fr", "en"), default: str = "fr",
-             root: str | Path | None = None) -> "Catalogue":
-        """Read every Markdown file of every language; collect problems instead of stopping."""
+             root: str | Path | None = None, history=None) -> "Catalogue":
+        """Read every Markdown file of every language; collect problems instead of stopping.
+
+        ``history`` (a ``history.History`` of ``root``, optional) tells which of two articles sharing an
+        id is the newer one, so that the duplicate is reported on the article that may still change it."""
         docs_dir = Path(docs_dir)
         root = Path(root) if root else docs_dir.parent
         cat = cls(languages, default)
+        cat.history = history
         for lang in cat.langs:
             base = docs_dir / lang
             if not base.is_dir():
@@ -234,12 +239,10 @@ class Catalogue:
         langs = list(self.langs.values())
         for language in langs:
             seen: dict[int, Article] = {}
-            for article in sorted(language.articles.values(), key=lambda a: a.path):
+            for article in sorted(language.articles.values(), key=lambda a: (self._age(a), a.path)):
                 other = seen.get(article.id)
                 if other is not None:
-                    problems.append(Problem(article.file, article.lines.get("id"),
-                                            f"duplicate id {article.id}: {other.file} has it too",
-                                            f"give one of them a free id (next free: {self.next_free_id()})"))
+                    problems.append(self._duplicate(article, other))
                 else:
                     seen[article.id] = article
             language.by_id = seen
@@ -295,6 +298,29 @@ class Catalogue:
                 problems.append(Problem(f"docs/{language.code}/index.md", None, "home page missing",
                                         "create it with title, description and 'template: home.html'"))
         return problems
+
+    def _age(self, article: Article) -> tuple[int, int]:
+        """Sort key, oldest first: committed articles by their first commit, then uncommitted ones."""
+        hist = self.history
+        if hist is None or not hist.available:
+            return (0, 0)
+        commits = hist.commits(article.file)
+        return (1, 0) if commits is None else (0, commits.first_time)
+
+    def _duplicate(self, newer: Article, older: Article) -> Problem:
+        """A duplicate id, reported on the newer article: the older one is published, and its short link
+        /a/<id>/ may already have been sent to customers, so its id must not change."""
+        why = (f"keep {older.file}'s id: its short link /a/{older.id}/ may already have been sent to customers "
+               "and must keep leading to it")
+        if self._age(newer) != self._age(older):
+            state = "not committed yet" if self._age(newer)[0] else "committed after it"
+            return Problem(newer.file, newer.lines.get("id"),
+                           f"duplicate id {newer.id}: {older.file} already has it, and this article is newer "
+                           f"({state})", f"give this article the free id {self.next_free_id()}; {why}")
+        return Problem(newer.file, newer.lines.get("id"), f"duplicate id {newer.id}: {older.file} has it too",
+                       f"give the article that is not published yet the free id {self.next_free_id()}; "
+                       f"never change a published article's id (its short link /a/<id>/ may have been sent "
+                       "to customers)")
 
     def raise_for_problems(self) -> None:
         if self.problems:
