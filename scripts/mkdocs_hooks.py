@@ -18,7 +18,8 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import export, history, links, parity, popular, related, searchindex, seo, strings, synonyms  # noqa: E402
+from helpcenter import (export, history, links, parity, popular, related, searchindex, seo, snippets,  # noqa: E402
+                        strings, synonyms)
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -58,6 +59,10 @@ def on_config(config):
     # short links and aliases of the language being built, written by mkdocs-redirects
     lang = plugin.current_language or plugin.default_language
     config.plugins["redirects"].config["redirect_maps"] = links.redirect_map(STATE["catalogue"], lang)
+    # shared snippets: `--8<-- "x.md"` is the same line in every language, read from that language's folder
+    if "pymdownx.snippets" in config.mdx_configs:
+        folder = str(Path(config.docs_dir) / lang / snippets.FOLDER)
+        config.mdx_configs["pymdownx.snippets"] = dict(config.mdx_configs["pymdownx.snippets"], base_path=[folder])
     return config
 
 
