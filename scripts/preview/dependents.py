@@ -4,7 +4,7 @@ Where an article's data shows (so what is re-rendered when it changes):
 
 - its body: its own page (and the other languages' pages that fall back to the same file) and its
   entries in its language's search index;
-- its front matter (title, description, tags, related, weight, review, any other key): also its
+- its front matter (title, description, tags, related, weight, review, owner, any other key): also its
   category's page (listing), the pages whose side navigation shows it (every page of its category
   and of the sub-categories, whose navigation unfolds its category), the pages whose footer links
   to it (previous and next page), the pages whose related list holds it, and, when it is among the
@@ -16,7 +16,8 @@ Where an article's data shows (so what is re-rendered when it changes):
   re-rendered then.
 
 Everything else is a full build: a file added, deleted or renamed, a home or category page, a
-non-Markdown file, a template, ``mkdocs.yml``, a Python file, a changed id or aliases.
+snippet (``_snippets/``), an image, a template, ``mkdocs.yml``, a Python file, a changed id,
+aliases or status.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ folder (``<out>/site``, a link to the current build). On a change:
   (``dependents.py``), with its entries of the language's search index; related articles, whose
   ranking compares every article of the language, are re-ranked afterwards (``settle``);
 - anything else (a file added, deleted or renamed, a home or category page, an image, a template,
-  ``mkdocs.yml``, a Python file, an id or aliases): a full build into a new folder, which replaces
+  ``mkdocs.yml``, a Python file, an id, aliases or status): a full build into a new folder, which replaces
   the served one only when it succeeds.
 
 A change with problems publishes nothing: the last good pages stay served, ``errors`` says what to
@@ -30,6 +30,9 @@ from .build import Built, full_build, split_notes
 from .render import Renderer
 
 ARTICLE_FIELDS_NOT_SHOWN = ("body", "body_line", "lines")
+# front-matter keys whose change is a full build: short links and redirects (id, aliases), which pages
+# are built, listed, indexed and in the sitemap (status)
+FULL_BUILD_KEYS = ("id", "aliases", "status")
 
 
 @dataclass
@@ -115,8 +118,8 @@ class Session:
                 continue
             live = catalogue[lang].articles[rel]
             old = self.unpublished.get((lang, rel)) or dict(vars(live))
-            if data["id"] != old["id"] or data["aliases"] != old["aliases"] or data["status"] != old["status"]:
-                return self.full()                # short links, redirects, what is built: a full build
+            if any(data.get(k) != old.get(k) for k in FULL_BUILD_KEYS):
+                return self.full()
             self.unpublished.setdefault((lang, rel), old)
             vars(live).update(data)
             shown = {k for k in data if k not in ARTICLE_FIELDS_NOT_SHOWN and data[k] != old[k]}
