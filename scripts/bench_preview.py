@@ -119,6 +119,7 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
     try:
         wait_for(base, None, timeout, proc)
         out["first"] = time.perf_counter() - start
+        progress(kind, "first page", out["first"])
         docs = project / "docs"
         time.sleep(pause)
         for k in range(counts["body"]):
@@ -128,6 +129,7 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
             md = docs / lang / path
             md.write_text(md.read_text(encoding="utf-8") + f"\n{token} paragraph.\n", encoding="utf-8")
             out["body"].append(wait_for(base + url_of(lang, path), token, timeout, proc))
+            progress(kind, "body", out["body"][-1])
             time.sleep(pause)
         for k in range(counts["title"]):
             lang = bench_build.LANGS[k % 2]
@@ -135,6 +137,7 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
             token = f"Bench {kind} title {k} {int(time.time() * 1000)}"
             set_title(docs / lang / path, token)
             out["title"].append(wait_for(base + url_of(lang, path), token, timeout, proc))
+            progress(kind, "title", out["title"][-1])
             time.sleep(pause)
         for k in range(counts["new"]):
             token = f"Bench {kind} new {k} {int(time.time() * 1000)}"
@@ -142,6 +145,7 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
             path = new_article(docs, k, token)
             wait_for(base + url_of("en", path), f"{token} en", timeout, proc)
             out["new"].append(time.perf_counter() - t0)
+            progress(kind, "new", out["new"][-1])
             time.sleep(pause)
         out["peak_mb"] = peak_mb(proc.pid)
     finally:
@@ -152,6 +156,10 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
             proc.kill()
         log.close()
     return out
+
+
+def progress(kind: str, what: str, seconds: float) -> None:
+    print(f"  ({kind}: {what} {seconds:.2f} s, load average {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -165,6 +173,11 @@ def fmt(values: list[float]) -> str:
     if not values:
         return "—"
     return f"p50 {statistics.median(values):.2f} s, p95 {pct(values, .95):.2f} s (n={len(values)})"
+
+
+def show(r: dict) -> None:
+    print(f"  {r['kind']:<13} first page {r['first']:.1f} s | body {fmt(r['body'])} | "
+          f"title {fmt(r['title'])} | new {fmt(r['new'])} | peak {r['peak_mb']:.0f} MB", flush=True)
 
 
 def make_project(work: Path, name: str, docs: Path) -> Path:
@@ -189,7 +202,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-preview-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other jobs share the machine)")
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other jobs share the machine)",
+          flush=True)
     try:
         for n in [int(x) for x in args.sizes.split(",")]:
             docs = work / f"docs-{n}"
@@ -197,16 +211,17 @@ def main(argv=None) -> int:
             bench_build.generate(docs, n)
             counts = {"body": args.body, "title": args.title, "new": args.new}
             results = [session("preview", make_project(work, f"preview-{n}", docs), n, counts, args.timeout, args.pause)]
+            show(results[0])
             if not args.no_reference:
                 k = args.ref_max if args.ref_max is not None else (10**6 if n <= 500 else None)
                 ref = {"body": min(counts["body"], k if k else 2), "title": min(counts["title"], k if k else 1),
                        "new": min(counts["new"], k if k else 1)}
                 results.append(session("mkdocs serve", make_project(work, f"plain-{n}", docs), n, ref,
                                        args.timeout, args.pause))
+                show(results[1])
             print(f"\nN = {n} articles per language ({2 * n} articles), load average {os.getloadavg()[0]:.1f}")
             for r in results:
-                print(f"  {r['kind']:<13} first page {r['first']:.1f} s | body {fmt(r['body'])} | "
-                      f"title {fmt(r['title'])} | new {fmt(r['new'])} | peak {r['peak_mb']:.0f} MB")
+                show(r)
             if len(results) == 2:
                 pv, ref = results
                 for key in ("body", "title", "new"):

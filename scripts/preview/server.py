@@ -134,7 +134,12 @@ def report(result, what: str) -> None:
 
 def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None) -> int:
     import shutil
+    import signal
     import tempfile
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt   # SIGTERM ends the preview as Ctrl+C does (the ranking process too)
+    signal.signal(signal.SIGTERM, stop)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)-7s -  %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)   # problems are printed by the preview
     tmp = Path(tempfile.mkdtemp(prefix="kb-preview-")) if out is None else out

@@ -188,7 +188,8 @@ class Session:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_die_with_parent)
         built, langs = self.built, sorted(self.rerank)
         count = int(built.state["kb"].get("related_count", 6))
         docs = {lang: built.hooks.related_docs(built.state["catalogue"][lang]) for lang in langs}
@@ -206,3 +207,13 @@ class Session:
 def _rank_all(rank, docs: dict, count: int) -> dict:
     """In the ranking process: {lang: {id: [related ids]}}."""
     return {lang: rank(lang_docs, count) if rank else {} for lang, lang_docs in docs.items()}
+
+
+def _die_with_parent() -> None:
+    """The ranking process ends when the preview does, however the preview ends (Linux)."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
