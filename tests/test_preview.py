@@ -5,7 +5,8 @@ is previewed; a scripted sequence of saves is applied the way the server applies
 paths, then the deferred re-rank of related articles); then every file the preview serves is compared
 byte for byte with a clean ``scripts/docs.py build`` of the final tree. By design, the server adds
 MkDocs' live-reload script (and, while a save has problems, a banner) to HTML pages when it sends them;
-the files compared here are the served files before that addition, which the last test checks.
+the files compared here are the served files before that addition, which the last test checks. The
+preview does not write the precompressed ``.gz`` twins the deployed build adds for nginx.
 No timing: the benchmark (scripts/bench_preview.py) measures speed.
 """
 from __future__ import annotations
@@ -17,7 +18,6 @@ import urllib.request
 
 import pytest
 
-from conftest import build
 import docs as docs_cli
 from preview.session import Session
 
@@ -132,7 +132,7 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     save(edit(md, "[ici](nulle-part.md)", "[ici](url-redirections.md)"), expect="pages")
 
     clean = tmp_path / "clean"
-    proc = build(project / "mkdocs.yml", clean)
+    proc = docs_cli.build_site(project / "mkdocs.yml", clean, precompress=False)   # .gz twins: for nginx
     assert proc.returncode == 0, proc.stderr
     assert_same_site(served, clean)
     session.close()
