@@ -369,13 +369,22 @@ def bench(n: int, work: Path, args) -> dict:
     if "full" in results and args.parallel:
         site = work / "site-parallel"
         start = time.perf_counter()
-        proc = docs_cli.build_site(results["full"]["project"] / "mkdocs.yml", site, parallel=True)
+        proc = docs_cli.build_site(results["full"]["project"] / "mkdocs.yml", site, parallel=True,
+                                   precompress=False)
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit(f"parallel build failed:\n{proc.stderr[-4000:]}")
         same = same_site(results["full"]["site"], site)
         print(f"parallel {wall:5.1f} s  (one process per language; {results['full']['wall'] / wall:.2f}x faster "
               f"than the full build; output {'identical' if same else 'DIFFERENT'})", flush=True)
+    if "full" in results:
+        from serving.precompress import precompress
+        start = time.perf_counter()
+        count = precompress(results["full"]["site"])
+        wall = time.perf_counter() - start
+        gz = sum(p.stat().st_size for p in results["full"]["site"].rglob("*.gz"))
+        print(f"precompress (docs.py build writes x.gz for nginx's gzip_static): {count} files in {wall:.1f} s, "
+              f"{mb(gz)} of .gz", flush=True)
     if "full" in results and not args.no_linkcheck and n == max(args.sizes):
         print(linkcheck_figures(results["full"]["site"], results["full"]["project"]), flush=True)
     if args.profile and "full" in results:

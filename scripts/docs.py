@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writers' and maintainers' command line for the help center.
 
-    python scripts/docs.py build [--site-dir DIR] [--config FILE] [--parallel]
-                                                 strict build, atomic swap (--parallel: a process per language)
+    python scripts/docs.py build [--site-dir DIR] [--config FILE] [--parallel] [--no-gzip]
+                                                 strict build, atomic swap (--parallel: a process per language),
+                                                 x.gz twins for nginx (unless --no-gzip)
     python scripts/docs.py serve [--addr 127.0.0.1:8000]
                                                  writers' preview: live reload, re-renders only what a
                                                  save changes (scripts/preview/)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -34,6 +35,7 @@ BUILD_ENV = {"KB_SITE_URL": "https://help.example.com/", "KB_FEEDBACK_ENDPOINT":
              "KB_VIEWS_ENDPOINT": "/api/view"}
 NGINX_CMD = "scripts/docs.py nginx --server-name help.example.com"
 BACKUP_CMD = """sqlite3 /var/lib/kb-feedback/feedback.sqlite3 ".backup '/var/backups/kb-feedback.sqlite3'\""""
+PG_DUMP_CMD = 'pg_dump --format=custom --file=/var/backups/kb-feedback.dump "$FEEDBACK_DATABASE_URL"'
 ALIAS = "settings/old-logo.md"        # added to article 'segment-logo' in both languages
 
 
@@ -159,7 +161,7 @@ def test_the_readme_deploy_section_gives_the_commands_this_test_runs():
     flat = re.sub(r"\s*\\\n\s*", " ", section)
     build = " ".join(f"{k}={v}" for k, v in BUILD_ENV.items()) + " .venv/bin/python scripts/docs.py build"
     for command in (build, ".venv/bin/python " + NGINX_CMD, "deploy/kb-feedback.service", BACKUP_CMD,
-                    "pg_dump", "systemctl enable --now kb-feedback", "nginx -t"):
+                    PG_DUMP_CMD, "systemctl enable --now kb-feedback", "nginx -t"):
         assert command in flat, command
 
 
@@ -327,6 +329,22 @@ def test_an_sqlite_backup_taken_while_the_collector_runs(deployed, tmp_path):
     assert proc.returncode == 0, proc.stderr
     import json
     assert json.loads(out.read_text())["articles"]["3"]["en"]["no"] >= 1
+
+
+def test_a_pg_dump_backup_of_the_collector_database(tmp_path):
+    from feedback_support import postgres, start_service
+    url = postgres().new_database()
+    marker = f"backup check {uuid.uuid4().hex}"
+    with start_service(tmp_path / "collector", database_url=url) as service:
+        r = httpx.post(service.url("/api/feedback"), json={"id": 2, "lang": "fr", "value": "no", "comment": marker},
+                       timeout=5)
+        assert r.status_code == 201, r.text
+        dump = tmp_path / "kb-feedback.dump"
+        proc = subprocess.run(PG_DUMP_CMD.replace("/var/backups/kb-feedback.dump", str(dump)), shell=True,
+                              env=dict(os.environ, FEEDBACK_DATABASE_URL=url), capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    sql = subprocess.run(["pg_restore", "--file=-", str(dump)], capture_output=True, text=True, check=True).stdout
+    assert marker in sql and "CREATE TABLE" in sql
 
 
 # ---------------------------------------------------------------------------------- in chromium
