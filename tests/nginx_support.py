@@ -1,6 +1,7 @@
 """Debian's nginx for tests: started on a free loopback port with a site configuration written by
 ``scripts/docs.py nginx``, included in a main configuration like Debian's own ``/etc/nginx/nginx.conf``
-(workers as ``www-data`` when the tests run as root, ``worker_connections 768``, ``mime.types``), with its
+(workers as ``www-data`` when the tests run as root, ``mime.types``) with the connection limits README's
+"Deploy" section sets (``worker_connections 4096``, ``worker_rlimit_nofile 8192``), with its
 pid, logs and temporary files in a folder of the test. ``bash scripts/dev.sh test`` installs nginx."""
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 MAIN_CONF = """\
 {user}worker_processes auto;
+worker_rlimit_nofile 8192;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 daemon off;
 events {{
-    worker_connections 768;
+    worker_connections 4096;
 }}
 http {{
     sendfile on;

