@@ -12,7 +12,9 @@ DOCS = ROOT / "docs"
 
 
 def article_sources(lang: str) -> list[Path]:
-    return sorted(p for p in (DOCS / lang).rglob("*.md") if p.name != "index.md")
+    """Every article file (shared snippets, docs/<lang>/_snippets/, are not pages)."""
+    return sorted(p for p in (DOCS / lang).rglob("*.md")
+                  if p.name != "index.md" and "_snippets" not in p.relative_to(DOCS / lang).parts)
 
 
 def url_of(lang: str, md: Path) -> str:
