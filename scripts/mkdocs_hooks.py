@@ -18,8 +18,8 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import (export, history, links, parity, popular, related, searchindex, seo, snippets,  # noqa: E402
-                        strings, synonyms)
+from helpcenter import (agents, assets, export, history, links, parity, popular, related,  # noqa: E402
+                        searchindex, seo, snippets, strings, synonyms)
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -63,6 +63,11 @@ def on_config(config):
     if "pymdownx.snippets" in config.mdx_configs:
         folder = str(Path(config.docs_dir) / lang / snippets.FOLDER)
         config.mdx_configs["pymdownx.snippets"] = dict(config.mdx_configs["pymdownx.snippets"], base_path=[folder])
+    # the support agents' page (/agents/, both languages at once): built with the default language only
+    if lang == plugin.default_language:
+        config.theme.static_templates.add(agents.PAGE)
+    else:
+        config.theme.static_templates.discard(agents.PAGE)
     return config
 
 
@@ -295,6 +300,12 @@ def on_template_context(context, template_name, config):
     """Theme pages (404.html) belong to no article: the language switch leads to each home page."""
     if "catalogue" in STATE and template_name == "404.html":
         _set_alternates(config, STATE["catalogue"], _current_lang(config), "index.md")
+    if "catalogue" in STATE and template_name == agents.PAGE:
+        catalogue = STATE["catalogue"]
+        t = strings.strings(catalogue.default)
+        context["base_url"] = ".."          # the page is /agents/
+        context["kb"] = {"lang": catalogue.default, "t": t, "langs": list(catalogue.langs),
+                         "agent_strings": {k: v for k, v in t.items() if k.startswith("agents_")}}
     return context
 
 
@@ -373,5 +384,7 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
     export.write_redirects(catalogue, site_dir / export.REDIRECTS_FILE)
+    agents.write(catalogue, site_dir, STATE["synonyms"])
+    assets.minify_site_css(site_dir)
     searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default, STATE["synonyms"])
     (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")

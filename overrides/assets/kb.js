@@ -243,22 +243,10 @@
     };
   })();
 
-  /* Search: when our search worker corrected a typo, its result carries {kb: {note}}; say so above
-   * the results ("Résultats pour « supprimer »"). Material's components are observable (component$). */
-  if (window.component$ && typeof window.component$.subscribe === "function") {
-    window.component$.subscribe(function (c) {
-      if (!c || !c.ref || !Array.isArray(c.items)) return;
-      var note = c.ref.querySelector(".kb-search-note");
-      if (!note) {
-        note = document.createElement("p");
-        note.className = "kb-search-note";
-        note.setAttribute("role", "status");
-        c.ref.insertBefore(note, c.ref.lastElementChild);
-      }
-      note.textContent = c.kb && c.kb.note ? c.kb.note : "";
-      note.hidden = !note.textContent;
-    });
-  }
+  /* Search: a typo corrected by our search worker (searchworker.js) is said after the result count */
+  if (window.component$) component$.subscribe(function (c) {
+    if (c.kb && c.ref) c.ref.firstElementChild.textContent += " · " + c.kb.note;
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);

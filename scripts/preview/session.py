@@ -145,6 +145,9 @@ class Session:
         if meta:
             self.built.hooks.export.write_catalogue(
                 self.built.state["catalogue"], self.built.site_dir / self.built.hooks.export.CATALOGUE_FILE)
+        # the agents' lookup data: titles, sections and review codes of every article (small, rewritten)
+        self.built.hooks.agents.write(self.built.state["catalogue"], self.built.site_dir,
+                                      self.built.state.get("synonyms"))
         self.errors, self.unpublished = [], {}
         return Result(kind, pages=sorted(staged))
 
