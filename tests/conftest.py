@@ -34,10 +34,11 @@ class Site:
         return self._cache[file]
 
     def html_pages(self) -> list[Path]:
-        """Every real page (not 404.html, not Material's assets, not redirect stubs)."""
+        """Every reader's page (not 404.html, not Material's assets, not redirect stubs, not the support
+        agents' lookup page /agents/, tested by test_agents.py)."""
         return sorted(p for p in self.path.rglob("*.html")
                       if p.name != "404.html" and "assets" not in p.relative_to(self.path).parts
-                      and not self.is_redirect(p))
+                      and p.relative_to(self.path).parts[0] != "agents" and not self.is_redirect(p))
 
     def redirect_stubs(self) -> list[Path]:
         return sorted(p for p in self.path.rglob("index.html") if self.is_redirect(p))

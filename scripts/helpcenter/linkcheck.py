@@ -47,6 +47,8 @@ from .problems import Problem
 
 LANG_NAMES = {"fr": "French", "en": "English"}
 NOT_PAGES = ("assets", "search")        # top-level folders of files, not pages
+NO_LANGUAGE = ("agents",)               # pages for every language at once (support agents' lookup page):
+                                        # links checked, no language switch nor hreflang expected
 AGGREGATE_OVER = 3                     # same template problem on more pages than this: reported once
 
 # --- HTML extraction (regular expressions: the built HTML is machine-written and regular) -----
@@ -244,7 +246,7 @@ class SiteChecker:
         first = rel.split("/", 1)[0]
         if first in self.languages and first != self.default and "/" in rel:
             return first
-        if first in NOT_PAGES or rel == "404.html" or not rel.endswith(".html"):
+        if first in NOT_PAGES or first in NO_LANGUAGE or rel == "404.html" or not rel.endswith(".html"):
             return None
         return self.default
 
