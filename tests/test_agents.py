@@ -17,8 +17,9 @@ BLOCKING = ("critical", "serious")
 
 
 def _front_matter(path):
+    """Front matter of a Markdown file ({} for a file without one, e.g. a shared snippet)."""
     text = path.read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---", 2)[1])
+    return yaml.safe_load(text.split("---", 2)[1]) or {} if text.startswith("---") else {}
 
 
 def test_page_is_noindex_out_of_navigation_and_sitemap(site):
