@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import docs_check  # noqa: E402  (what check and build refuse)
 import docs_lifecycle  # noqa: E402  (status --stale/--diff/--snippets, translated)
 
 
@@ -72,11 +73,13 @@ def _mkdocs_cmd(config: Path, site_dir: Path) -> list[str]:
 
 
 def build_site(config: Path, site_dir: Path, quiet: bool = False, parallel: bool = False,
-               precompress: bool = True) -> subprocess.CompletedProcess:
+               precompress: bool = True, verify=None) -> subprocess.CompletedProcess:
     """Build into a temporary folder next to ``site_dir``; replace ``site_dir`` only on success.
 
     ``parallel``: one build process per language, merged (see ``_build_parallel``).
     ``precompress``: write the ``.gz`` twin of every compressible file, for nginx's ``gzip_static``.
+    ``verify(site, proc)``: problems of the built site (even of a failed build); any problem fails the
+    build (``returncode`` 1) and leaves ``site_dir`` as it was; they are kept in ``proc.problems``.
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +89,9 @@ def build_site(config: Path, site_dir: Path, quiet: bool = False, parallel: bool
     else:
         proc = subprocess.run(_mkdocs_cmd(config, tmp), cwd=config.parent, env=_mkdocs_env(),
                               capture_output=True, text=True)
+    proc.problems = verify(tmp, proc) if verify else []
+    if proc.problems and proc.returncode == 0:
+        proc.returncode = 1
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         return proc
@@ -181,13 +187,25 @@ def merge_sitemaps(sitemaps: dict[str, str], order: list[str], site_url: str) ->
 
 
 def cmd_build(args) -> int:
-    proc = build_site(Path(args.config).resolve(), Path(args.site_dir), parallel=args.parallel,
-                      precompress=not args.no_gzip)
-    out = (proc.stdout + proc.stderr).strip()
-    lines = [l for l in out.splitlines() if "WARNING" in l or "ERROR" in l or "Aborted" in l or "Error" in l]
+    """The strict build refuses everything ``check`` refuses (not its notes), in the same words, so that
+    a deploy that only builds cannot publish what check would stop."""
+    config = Path(args.config).resolve()
+    findings = []
+
+    def verify(site: Path, proc) -> list:
+        found = docs_check.collect(config, site, proc)
+        findings.append(found)
+        return found.problems
+
+    proc = build_site(config, Path(args.site_dir), parallel=args.parallel,
+                      precompress=not args.no_gzip, verify=verify)
     if proc.returncode != 0:
-        print("\n".join(lines) or out, file=sys.stderr)
-        print(f"build failed: {args.site_dir} was left as it was", file=sys.stderr)
+        if findings and findings[0].problems:
+            docs_check.print_findings(findings[0], sys.stderr)
+        else:
+            print((proc.stdout + proc.stderr).strip(), file=sys.stderr)
+        print(f"build failed: {args.site_dir} was left as it was (run 'python scripts/docs.py check' after "
+              "fixing)", file=sys.stderr)
         return 1
     print(f"built {args.site_dir}")
     return 0
@@ -241,159 +259,27 @@ def _print_problems(problems, out=None) -> None:
 
 # --- check ------------------------------------------------------------------------------------
 
-_DOC_WARNING = re.compile(r"Doc file '([^']+)' contains an? (?:[\w-]+ )*link '([^']*)'")
-
-
-def _mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """Strict build into ``site_dir`` (which MkDocs writes even when strict mode then aborts)."""
-    return subprocess.run(_mkdocs_cmd(config, site_dir), cwd=config.parent, env=_mkdocs_env(),
-                          capture_output=True, text=True)
-
-
-def _line_of_link(md: Path, link: str) -> int | None:
-    try:
-        lines = md.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    for needle in (f"]({link})", f"]({link} ", f"]( {link}", f'"{link}"', f"'{link}'", f"<{link}>", link):
-        for i, line in enumerate(lines, 1):
-            if needle in line:
-                return i
-    return None
-
-
-def build_problems(proc: subprocess.CompletedProcess, docs_dir: Path, root: Path, known: set[str]):
-    """The build's warnings and errors as problems (those already in ``known`` are skipped)."""
-    from helpcenter.problems import Problem
-    problems = []
-    entries: list[str] = []
-    for line in (proc.stderr + proc.stdout).splitlines():
-        m = re.match(r"^(WARNING|ERROR)\s+-\s+(.*)$", line)
-        if m:
-            entries.append(m.group(2).strip())
-        elif entries and line.startswith((" ", "\t")) and line.strip():
-            entries[-1] += " " + line.strip()
-    docs_rel = os.path.relpath(docs_dir, root).replace(os.sep, "/")
-    for text in entries:
-        text = re.sub(r"^kb:\s*", "", text)
-        if text in known or any(text.startswith(k) for k in known) or text.startswith("mkdocs_static_i18n"):
-            continue
-        m = _DOC_WARNING.search(text)
-        if m:
-            md = docs_dir / m.group(1)
-            message = text.split(" contains ", 1)[1]
-            message = "contains " + message
-            hint = "link to the .md file of an existing page, with an existing #id (see the target's {#...})"
-            if "absolute link" in text:
-                hint = "use a relative link to the .md file, e.g. ../settings/x.md"
-            elif "unrecognized relative link" in text:
-                hint = "link to the .md file, not to the page's URL"
-            elif re.search(r"\.(png|jpe?g|gif|svg|webp)'", text, re.I):
-                hint = "add the image file in docs/ and fix the path"
-            problems.append(Problem(f"{docs_rel}/{m.group(1)}", _line_of_link(md, m.group(2)), message, hint))
-            continue
-        problems.append(Problem("mkdocs build", None, text, "see the build's message above"))
-    if proc.returncode != 0 and not entries:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-5:])
-        problems.append(Problem("mkdocs build", None, f"build failed: {tail}", "fix the error shown"))
-    return problems
-
-
-def _paths_with_problems(problems, docs: Path, root: Path) -> set[str]:
-    """Paths (relative to the language folder) of the files that content validation complained about:
-    their pages' language switch may be wrong because of it, which is then not reported twice."""
-    prefix = os.path.relpath(docs, root).replace(os.sep, "/") + "/"
-    out = set()
-    for p in problems:
-        if p.file.startswith(prefix):
-            parts = p.file[len(prefix):].split("/", 1)
-            if len(parts) == 2:
-                out.add(parts[1])
-    return out
-
-
-def _not_reported_yet(site_problems, earlier):
-    """Site-level problems minus those the build already reported (same file, line and link)."""
-    from helpcenter.linkcheck import _target_key
-
-    def key(p):
-        m = re.search(r"'([^']*)'", p.message)
-        return (p.file, p.line, _target_key(m.group(1)) if m else None)
-    seen = {key(p) for p in earlier if p.line}
-    return [p for p in site_problems if not (p.line and key(p) in seen)]
+build_problems = docs_check.build_problems     # MkDocs warnings -> file:line problems (also for the preview)
 
 
 def run_check(config: Path, site: Path | None = None, external: bool = False, timeout: float = 10.0,
               outdated_fails: bool = False, out=None, external_match: str | None = None,
               stale_fails: bool = False) -> int:
     """Content validation, translation parity, strict build into a temporary folder, site-level link
-    check; prints every problem as 'file:line: message (fix: ...)' and returns how many there are."""
-    from helpcenter import linkcheck, parity
-    from helpcenter.catalogue import Catalogue
-    from helpcenter.problems import Problem
-    out = out or sys.stdout
-    cfg = project(config)
-    root, docs, langs, default = cfg["root"], cfg["docs"], cfg["languages"], cfg["default"]
-    hist = docs_lifecycle.history_of(cfg)     # one git pass: duplicate ids, outdated translations, review dates
-    catalogue = Catalogue.load(docs, langs, default, root=root, history=hist)
-    problems = list(catalogue.problems) + parity.problems(catalogue)
-    outdated = []
-    for code in langs:
-        if code != default:
-            for rel in sorted(parity.outdated_paths(root, docs, default, code, hist,
-                                                    sources=parity.sources_of(catalogue, code))):
-                outdated.append(Problem(
-                    f"{os.path.relpath(docs / code / rel, root)}", None,
-                    f"translation may be out of date: its source {os.path.relpath(docs / default / rel, root)} "
-                    "changed after it", "update the translation, then commit it"))
-    if outdated_fails:
-        problems += outdated
-    stale, setting = docs_lifecycle.stale_problems(cfg, catalogue, hist)
-    problems += setting
-    if stale_fails:
-        problems += stale
-    tmp = None
-    report = None
-    try:
-        if site is None:
-            tmp = Path(tempfile.mkdtemp(prefix="kb-check-"))
-            site = tmp / "site"
-            proc = _mkdocs_build(config, site)
-            known = {str(p) for p in catalogue.problems}
-            problems += build_problems(proc, docs, root, known)
-        if (site / "index.html").is_file():
-            report = linkcheck.check_site(site, docs, langs, default, root=root,
-                                          skip_switch=_paths_with_problems(catalogue.problems, docs, root))
-            problems += _not_reported_yet(report.problems, problems)
-            urls = [u for u in report.external if not external_match or re.search(external_match, u)]
-            if external and urls:
-                print(f"checking {len(urls)} external link(s)...", file=sys.stderr)
-                results = linkcheck.check_external(urls, timeout=timeout)
-                problems += linkcheck.external_problems(report, results)
-        else:
-            problems.append(Problem(str(site), None, "no built site to check (no index.html)",
-                                    "fix the build errors above"))
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-    problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message))
-    _print_problems(problems, out)
-    if outdated and not outdated_fails:
-        print(f"note: {len(outdated)} translation(s) may be out of date (not an error):", file=out)
-        for p in outdated:
-            print(f"  {p}", file=out)
-    if stale and not stale_fails:
-        print(f"note: {len(stale)} article(s) due for a review (not an error; --stale-fails makes it one):", file=out)
-        for p in stale:
-            print(f"  {p}", file=out)
+    check (see docs_check.py); prints every problem as 'file:line: message (fix: ...)' and returns how
+    many there are (follow-on problems are printed, not counted)."""
+    found = docs_check.collect(config, site, outdated_fails=outdated_fails, stale_fails=stale_fails,
+                               external=external, timeout=timeout, external_match=external_match)
+    docs_check.print_findings(found, out or sys.stdout, outdated_fails, stale_fails)
+    report = found.report
     pages = f", {report.pages} pages and {report.links} links checked" if report else ""
     external_note = f", {len(report.external)} external links not checked (use --external)" \
         if report and report.external and not external else ""
-    if problems:
-        print(f"check: {len(problems)} problem(s){pages}", file=sys.stderr)
+    if found.problems:
+        print(f"check: {len(found.problems)} problem(s){pages}", file=sys.stderr)
     else:
         print(f"check: no problem{pages}{external_note}", file=sys.stderr)
-    return len(problems)
+    return len(found.problems)
 
 
 def cmd_check(args) -> int:

@@ -5,6 +5,7 @@ when the strict build fails too, the last good site is left untouched.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 from pathlib import Path
@@ -119,10 +120,10 @@ CASES = {
     "broken link": (broken_link, True),
     "broken anchor": (broken_anchor, True),
     "Markdown link into the other language": (markdown_link_into_other_language, True),
-    "HTML link into the other language": (html_link_into_other_language, False),   # the site check finds it
+    "HTML link into the other language": (html_link_into_other_language, True),   # parity (one link more)
     "image without file": (image_without_file, True),
-    "section missing in translation": (section_missing_in_translation, False),    # parity is not in the build
-    "image missing in translation": (image_missing_in_translation, False),
+    "section missing in translation": (section_missing_in_translation, True),
+    "image missing in translation": (image_missing_in_translation, True),
 }
 
 
@@ -142,15 +143,21 @@ def test_check_fails_naming_file_line_and_problem(case, tmp_path, good_site):
         "\n".join(lines)
     assert all("(fix: " in l for l in lines if not l.startswith(("note:", " "))), lines
 
-    # the strict build: fails (and keeps the last good site) or, for what only `check` sees, passes
+    # `docs.py build` refuses everything check refuses, with the same line, and keeps the last good site
     dest = tmp_path / "out" / "site"
     shutil.copytree(good_site, dest)
     before = (dest / "index.html").read_bytes()
-    proc = docs_cli.build_site(project / "mkdocs.yml", dest)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        rc = docs_cli.main(["build", "--config", str(project / "mkdocs.yml"), "--site-dir", str(dest)])
+    assert rc == 1, f"{case}: docs.py build published it"
+    printed = err.getvalue().splitlines()
+    assert any(l.startswith(where) and words in l for l in printed), f"{case}: build said\n" + "\n".join(printed)
+    assert (dest / "index.html").read_bytes() == before
+    assert not list(dest.parent.glob(".kb-build-*")), "temporary build folder left behind"
+    # the plain strict MkDocs build refuses it too, except what only the site-level check can see
+    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "plain" / "site")
     assert (proc.returncode != 0) == build_fails, proc.stderr
-    if build_fails:
-        assert (dest / "index.html").read_bytes() == before
-        assert not list(dest.parent.glob(".kb-build-*")), "temporary build folder left behind"
 
 
 def test_one_run_reports_every_problem(tmp_path):
@@ -164,6 +171,36 @@ def test_one_run_reports_every_problem(tmp_path):
                   "contains a link 'gamma.md'", "leads into the French site", "'##' sections"):
         assert words in text, text
     assert n >= 5
+
+
+def test_follow_on_problems_are_marked_with_their_cause_and_not_counted(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    # 1. alpha's front matter cannot be read: beta's "related: [1]" then names an unknown id
+    edit(project, "fr/settings/beta.md", "tags: [beta]", "tags: [beta]\nrelated: [1]")
+    edit(project, "fr/settings/alpha.md", 'title: "Comment régler l\'alpha ?"', 'title: "Comment régler l\'alpha ?')
+    # 2. a broken link added to the French beta only: the English twin then has one link fewer
+    edit(project, "fr/settings/beta.md", "Choisissez « Automatique ».", "Choisissez « Automatique » ([gamma](gamma.md)).")
+    # 3. the English beta renames a section id: English alpha's link to beta.md#choose then breaks
+    edit(project, "en/settings/beta.md", "{#choose}", "{#choice}")
+    n, lines = run_check(project)
+    counted = [l for l in lines if l.startswith("docs/")]
+    assert n == 3 == len(counted), "\n".join(lines)
+    assert any(l.startswith("docs/fr/settings/alpha.md:3: malformed YAML") for l in counted), lines
+    assert any(l.startswith("docs/fr/settings/beta.md:") and "gamma.md" in l for l in counted), lines
+    assert any(l.startswith("docs/en/settings/beta.md:") and "section ids differ" in l for l in counted), lines
+    follow = [l for l in lines if "[follows from " in l]
+    assert len(follow) == 3, "\n".join(lines)
+    assert any("unknown related article id 1" in l and "[follows from docs/fr/settings/alpha.md]" in l for l in follow)
+    assert any("1 links, but its French source" in l and "[follows from docs/fr/settings/beta.md:" in l for l in follow)
+    assert any("anchor '#choose'" in l and "[follows from docs/en/settings/beta.md:" in l for l in follow)
+
+
+def test_missing_anchor_fix_lists_the_section_ids_that_exist(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    edit(project, "fr/settings/beta.md", "[l'alpha](alpha.md)", "[l'alpha](alpha.md#nowhere)")
+    n, lines = run_check(project)
+    assert any("anchor '#nowhere'" in l and "(fix: use one of the section ids of fr/settings/alpha.md: #where, #choose)"
+               in l for l in lines), lines
 
 
 def test_malformed_yaml_line_points_at_the_yaml_error(tmp_path):
