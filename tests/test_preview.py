@@ -114,6 +114,9 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     title = save(set_key(docs / "en/settings/hosted-pages-css.md", "title", '"How to change the CSS of hosted pages?"'),
                  expect="pages")
     assert "en/settings/index.html" in title.pages and len(title.pages) < len(files_of(served))
+    beyond = save(set_key(docs / "fr/settings/upgrade-at-renewal-hosted-pages.md", "title",    # id 20: not in the
+                          '"Changer d\'offre au renouvellement depuis les pages hébergées ?"'), expect="pages")  # short sidebar
+    assert len(beyond.pages) < len(title.pages)
     save(set_key(docs / "en/settings/url-redirections.md", "tags", "[redirections, css, api]"), expect="pages")
     save(set_key(docs / "fr/settings/emails/auto-send-invoices.md", "related", "[9, 12, 14]"), expect="pages")
     save(set_key(docs / "en/settings/emails/auto-send-invoices.md", "weight", "9000"), expect="pages")

@@ -5,8 +5,9 @@ Where an article's data shows (so what is re-rendered when it changes):
 - its body: its own page (and the other languages' pages that fall back to the same file) and its
   entries in its language's search index;
 - its front matter (title, description, tags, related, weight, review, owner, any other key): also its
-  category's page (listing), the pages whose side navigation shows it (every page of its category
-  and of the sub-categories, whose navigation unfolds its category), the pages whose footer links
+  category's page (listing), the pages whose side navigation shows it (when it is among the first
+  ``sidebar_limit`` articles of its category: every page of its category and of the sub-categories,
+  whose navigation unfolds its category; else only its own page), the pages whose footer links
   to it (previous and next page), the pages whose related list holds it, and, when it is among the
   popular articles of its language (before or after the change), the home and every article page
   of that language (popular articles are in their right sidebar);
@@ -124,10 +125,11 @@ def pages_for(built: Built, changes, before: dict) -> dict[str, list]:
         category = language.category_of(article)
         if category is not None:
             add(lang, pages.get(f"{category.path}/index.md"))
-            prefix = category.path + "/"
-            for rel, page in pages.items():
-                if rel.startswith(prefix):
-                    add(lang, page)
+            if _in_default_sidebar(built, category, article):
+                prefix = category.path + "/"
+                for rel, page in pages.items():
+                    if rel.startswith(prefix):
+                        add(lang, page)
         if own is not None:
             add(lang, own.previous_page)
             add(lang, own.next_page)
@@ -146,6 +148,16 @@ def pages_for(built: Built, changes, before: dict) -> dict[str, list]:
             for rel in set(old.get(lang, ())) ^ set(new.get(lang, ())):
                 add(lang, by_lang[lang].get(rel))
     return {lang: list(pages.values()) for lang, pages in todo.items()}
+
+
+def _in_default_sidebar(built: Built, category, article) -> bool:
+    """Whether the side navigation of its category's pages shows ``article`` whichever the current
+    page: the category's first ``sidebar_limit`` articles (the hooks' ``_cut_sidebar``); an article
+    beyond them is shown only on its own page. Counted among the listed articles, as the navigation
+    holds them, and with the previous state too: a superset is safe."""
+    limit = int(built.state["kb"].get("sidebar_limit", 10))
+    listed = [a for a in category.articles if getattr(a, "listed", True)]
+    return article not in listed or listed.index(article) < limit + 1
 
 
 def related_changes(built: Built, before: dict[str, dict[int, list[int]]]) -> dict[str, list]:

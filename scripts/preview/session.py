@@ -60,6 +60,7 @@ class Session:
         self._pool = None                        # the process that ranks related articles
         self._job = None                         # (languages, future, generation) of a ranking under way
         self._generation = 0                     # counts applied changes (a ranking started before is stale)
+        self._cold = False                       # search entries not serialised yet (Renderer.warm)
 
     # --- full build ------------------------------------------------------------------------------
 
@@ -73,7 +74,7 @@ class Session:
         old = self.built
         self.built, self.renderer = built, Renderer(built)
         self.errors, self.rerank, self.unpublished, self.dirty = [], set(), {}, set()
-        self._job = None
+        self._job, self._cold = None, True
         tmp = self.out / ".site-next"
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()
@@ -155,7 +156,8 @@ class Session:
 
     @property
     def pending(self) -> bool:
-        return (bool(self.rerank) or self._job is not None) and self.built is not None and not self.errors
+        return (bool(self.rerank) or self._job is not None or self._cold) and self.built is not None \
+            and not self.errors
 
     def settle(self, wait: bool = True) -> Result:
         """Re-rank the related articles of the languages that changed, and re-render the pages whose
@@ -166,6 +168,13 @@ class Session:
         if not self.pending:
             return Result("none")
         start = time.perf_counter()
+        if self._cold:
+            self._cold = False
+            self.renderer.warm()
+            if not self.rerank and not wait:
+                return Result("none")
+        if not self.rerank and self._job is None:
+            return Result("none")
         if self._job is None:
             self._start_rerank()
         if not wait and not self._job[1].done():
