@@ -384,9 +384,17 @@ def on_post_build(config):
         return
     catalogue: Catalogue = STATE["catalogue"]
     site_dir = Path(config.site_dir)
-    export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
-    export.write_redirects(catalogue, site_dir / export.REDIRECTS_FILE)
-    agents.write(catalogue, site_dir, STATE["synonyms"])
+    write_catalogue_files(config)
     assets.minify_site_css(site_dir)
     searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default, STATE["synonyms"])
     (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")
+
+
+def write_catalogue_files(config) -> None:
+    """Site files made from the whole catalogue (the preview, scripts/preview/, writes them again
+    after a front-matter change)."""
+    catalogue: Catalogue = STATE["catalogue"]
+    site_dir = Path(config.site_dir)
+    export.write_catalogue(catalogue, site_dir / export.CATALOGUE_FILE)
+    export.write_redirects(catalogue, site_dir / export.REDIRECTS_FILE)
+    agents.write(catalogue, site_dir, STATE["synonyms"])

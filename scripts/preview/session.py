@@ -144,8 +144,7 @@ class Session:
         self.renderer.publish(staged)
         self.renderer.update_search(entries, pages)
         if meta:
-            self.built.hooks.export.write_catalogue(
-                self.built.state["catalogue"], self.built.site_dir / self.built.hooks.export.CATALOGUE_FILE)
+            self.built.hooks.write_catalogue_files(self.built.config)
         # the agents' lookup data: titles, sections and review codes of every article (small, rewritten)
         self.built.hooks.agents.write(self.built.state["catalogue"], self.built.site_dir,
                                       self.built.state.get("synonyms"))
