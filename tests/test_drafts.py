@@ -149,3 +149,9 @@ def test_both_languages_must_have_the_same_status(tmp_path):
     edit(project, "en/settings/beta.md", "status: unlisted", "status: hidden")
     n, out = run_check(project)
     assert f"docs/en/settings/beta.md:{line_of(md, 'status:')}: 'status' must be one of published, draft, unlisted" in out
+
+
+def test_a_site_with_a_draft_and_an_unlisted_article_passes_every_check(built):
+    project, _ = built
+    n, out = run_check(project)
+    assert n == 0, out
