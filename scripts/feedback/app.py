@@ -10,7 +10,8 @@
                                 unreachable)
 
 Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
-nothing. No cookies are set; the client address is used only in memory, for the rate limit.
+nothing. No cookies are set; the client address is used only in memory, for the rate limit and the
+daily vote limit (``limits``).
 
 Writes go through ``Batcher``: concurrent requests are written together in one transaction by one
 storage thread (group commit), and each request is answered 201 only once its transaction is committed.
@@ -48,9 +49,9 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
 ]
 CORS_METHODS = "GET, POST"
+CORS_HEADERS = {"content-type"}
 HEALTH_TIMEOUT = 2.0    # seconds: a database slower than this to answer health is reported as not answering
 HEALTH_CACHE = 1.0      # seconds a health result is reused
-CORS_HEADERS = {"content-type"}
 
 
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
