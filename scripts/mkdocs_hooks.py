@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from helpcenter import (agents, assets, export, history, links, parity, popular, related,  # noqa: E402
-                        searchindex, seo, snippets, strings, synonyms)
+                        searchindex, seo, snippets, strings, synonyms, typography)
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -228,15 +228,33 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["search"] = {"exclude": True}          # Material's search plugin skips the page
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
+        if _french(config):
+            title = typography.french_text(title)
         page.meta["title"] = escape(title)
     return markdown
+
+
+def _french(config) -> bool:
+    """French typography applies to the pages of the French build only (English pages untouched)."""
+    return _current_lang(config).split("_")[0].split("-")[0] == "fr"
+
+
+@event_priority(-100)   # after other content changes: the search index is made from this HTML
+def on_page_content(html, page, config, files):
+    return typography.french_html(html) if _french(config) else html
+
+
+@event_priority(-100)
+def on_post_page(output, page, config):
+    """Titles, navigation, breadcrumbs, listings and interface strings of French pages."""
+    return typography.french_html(output) if _french(config) else output
 
 
 def on_page_context(context, page, config, nav):
     lang = _current_lang(config)
     catalogue: Catalogue = STATE["catalogue"]
     language = catalogue[lang]
-    t = strings.strings(lang)
+    t = _strings(lang, _french(config))
     rel = _rel_path(page, lang)
     kb = {"lang": lang, "t": t, "kind": "other",
           "root": "" if lang == catalogue.default else f"{lang}/"}   # language root, for search
@@ -278,6 +296,17 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def _strings(lang: str, french: bool) -> dict:
+    """Interface strings; French ones with French typography (the vote widget reads some of them
+    from HTML attributes, which the page's typography never touches)."""
+    if not french:
+        return strings.strings(lang)
+    cache = STATE.setdefault("strings", {})
+    if lang not in cache:
+        cache[lang] = {k: typography.french_text(v) for k, v in strings.strings(lang).items()}
+    return cache[lang]
+
+
 def _popular(lang: str, count: int) -> list:
     """Popular articles of a language: the same on every page, so ranked once per build."""
     cache = STATE.setdefault("popular", {})
@@ -288,13 +317,17 @@ def _popular(lang: str, count: int) -> list:
     return cache[(lang, count)]
 
 
+@event_priority(-100)
 def on_post_template(output, template_name, config):
-    """The sitemap lists neither unlisted articles nor drafts (built by ``serve`` only)."""
+    """The sitemap lists neither unlisted articles nor drafts (built by ``serve`` only); the French
+    404 page gets French typography."""
     if template_name == "sitemap.xml" and "catalogue" in STATE:
         catalogue = STATE["catalogue"]
         hidden = {seo.absolute(config.site_url or "", a.url) for language in catalogue.langs.values()
                   for a in language.articles.values() if not a.listed}
         output = seo.drop_sitemap_entries(output, hidden)
+    if template_name == "404.html" and "catalogue" in STATE and _french(config):
+        return typography.french_html(output)
     return output
 
 
