@@ -67,6 +67,12 @@ class Site:
         return "en" if rel and rel[0] == "en" else "fr"
 
 
+def plain(text: str) -> str:
+    """French text as written in the sources: the build's typography (no-break spaces before ? ! ; :
+    and inside « », typographic apostrophes) turned back into spaces and straight apostrophes."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'")
+
+
 def build(config: Path, dest: Path):
     return docs_cli.build_site(config, dest)
 

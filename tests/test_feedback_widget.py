@@ -6,7 +6,8 @@ import pytest
 from browser_support import SiteServer
 from conftest import LANGS, ROOT, Site, build
 
-LABELS = {"fr": ("Cela vous a-t-il été utile ?", "Oui", "Non", "Merci pour votre retour !", "Contacter le support"),
+# French labels with French typography (narrow no-break space before ? and !)
+LABELS = {"fr": ("Cela vous a-t-il été utile\u202f?", "Oui", "Non", "Merci pour votre retour\u202f!", "Contacter le support"),
           "en": ("Was this helpful?", "Yes", "No", "Thanks for your feedback!", "Contact support")}
 
 
