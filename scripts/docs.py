@@ -13,7 +13,8 @@
     python scripts/docs.py check [--site DIR] [--external [--external-match RE] [--timeout S]]
                                  [--outdated-fails] [--stale-fails]
                                                  content validation, parity, strict build, site link check
-    python scripts/docs.py status [--json]       translation status (ok, missing, outdated) and review codes
+    python scripts/docs.py status [--json] [--incomplete]
+                                                 translation status (ok, missing, outdated) and review codes
     python scripts/docs.py status --stale | --diff docs/en/x.md | --snippets
                                                  articles due for a review; French changes to carry over; snippets
     python scripts/docs.py translated docs/en/x.md   the translation matches its current French source
@@ -304,6 +305,9 @@ def cmd_status(args) -> int:
     if special is not None:
         return special
     rows = parity.status_rows(catalogue, cfg["root"], cfg["docs"])
+    if args.incomplete:
+        from helpcenter import support
+        rows = [r for r in rows if support.incomplete(r.review)]
     langs = list(cfg["languages"])
     if args.json:
         print(json.dumps([{"id": r.id, "path": r.path, "titles": r.titles, "status": r.status,
@@ -321,7 +325,8 @@ def cmd_status(args) -> int:
         for state in (r.status.split(", ") if r.status != "ok" else ["ok"]):
             counts[state.split()[0]] = counts.get(state.split()[0], 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    print(f"\n{len(rows)} article(s): {summary}")
+    what = "incomplete article(s)" if args.incomplete else "article(s)"
+    print(f"\n{len(rows)} {what}: {summary}" if rows else f"\n0 {what}")
     if catalogue.problems:
         print(f"{len(catalogue.problems)} content problem(s): run 'python scripts/docs.py check'", file=sys.stderr)
     return 0
@@ -441,6 +446,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("status", help="translation status (ok, missing, outdated) and review codes per article")
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--incomplete", action="store_true",
+                   help="only the incomplete articles (review: missing-steps or missing-content), "
+                        "whose pages tell readers so")
     p.add_argument("--width", type=int, default=40, help="maximum width of a title column")
     p.set_defaults(func=cmd_status)
     docs_lifecycle.add_arguments(p, sub, str(ROOT / "mkdocs.yml"), project)

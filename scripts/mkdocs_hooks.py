@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -19,7 +20,7 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from helpcenter import (agents, assets, export, history, links, parity, popular, related,  # noqa: E402
-                        searchindex, seo, snippets, strings, synonyms, typography)
+                        searchindex, seo, snippets, strings, support, synonyms, typography)
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -287,7 +288,11 @@ def on_page_context(context, page, config, nav):
                   short_url=links.short_url(lang, article.id, catalogue.default),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
-                  popular=_popular(lang, int(limits.get("popular_count", 5))))
+                  popular=_popular(lang, int(limits.get("popular_count", 5))),
+                  incomplete=support.incomplete(article.review),
+                  support_url=support.support_url(
+                      str(limits.get("support_url") or ""), id=article.id, lang=lang, title=article.title,
+                      url=urljoin(config.site_url or "/", article.url)))
     kb["seo"] = seo.page_meta(config.site_url or "", lang, catalogue.default, list(catalogue.langs),
                               {code: catalogue.url_of(code, rel) for code in catalogue.langs}, kb)
     context["kb"] = kb

@@ -31,6 +31,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "vote_comment_sent": "Merci, votre commentaire a bien été envoyé.",
         "vote_comment_failed": "Désolés, votre commentaire n'a pas pu être envoyé. Vous pouvez réessayer.",
         "vote_contact": "Contacter le support",
+        "incomplete_steps": "La procédure détaillée de cet article est en cours de rédaction. "
+                            "Notre support vous guide en attendant.",
+        "incomplete_content": "Cet article est en cours de rédaction. Notre support vous guide en attendant.",
         "short_link": "Lien permanent de cet article :",
         "copy_link": "Copier le lien vers cette section",
         "link_copied": "Lien copié",
@@ -84,6 +87,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "vote_comment_sent": "Thank you, your comment has been sent.",
         "vote_comment_failed": "Sorry, your comment could not be sent. Please try again.",
         "vote_contact": "Contact support",
+        "incomplete_steps": "The detailed procedure in this article is still being written. "
+                            "Our support team can guide you in the meantime.",
+        "incomplete_content": "This article is still being written. Our support team can guide you in the meantime.",
         "short_link": "Permanent link to this article:",
         "copy_link": "Copy the link to this section",
         "link_copied": "Link copied",
