@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Link, Section
@@ -90,6 +91,8 @@ def _load(config, plugin) -> None:
     for problem in sorted(set(catalogue.problems + parity.problems(catalogue)),
                           key=lambda p: (p.file, p.line or 0, p.message)):
         log.warning(str(problem))
+    if catalogue.unsafe:     # stop before MkDocs follows the links (and publishes or loops)
+        raise PluginError(f"{catalogue.unsafe[0]}: the build stops here")
     kb = config.extra.get("kb", {})
     stats_file = kb.get("stats_file")
     if stats_file and not os.path.isabs(stats_file):

@@ -6,13 +6,14 @@ path in two languages is the same article. Nothing here knows about MkDocs.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from . import frontmatter, snippets
+from . import frontmatter, snippets, symlinks
 from .problems import ContentError, Problem
 
 LANG_NAMES = {"fr": "French", "en": "English"}
@@ -118,6 +119,7 @@ class Catalogue:
         self.langs: dict[str, Language] = {code: Language(code) for code in languages}
         self.problems: list[Problem] = []
         self.history = None      # see load()
+        self.unsafe: list[Problem] = []     # symbolic links that the build must not follow
 
     def __getitem__(self, lang: str) -> Language:
         return self.langs[lang]
@@ -135,6 +137,9 @@ class Catalogue:
         root = Path(root) if root else docs_dir.parent
         cat = cls(languages, default)
         cat.history = history
+        cat.unsafe = symlinks.problems(docs_dir, root)     # reported first; their files are not read
+        cat.problems.extend(cat.unsafe)
+        unsafe = {p.file for p in cat.unsafe}
         for lang in cat.langs:
             base = docs_dir / lang
             if not base.is_dir():
@@ -142,8 +147,12 @@ class Catalogue:
                                             f"create {_rel(base, root)}/ with an index.md"))
                 continue
             for md in sorted(base.rglob("*.md")):
-                if snippets.FOLDER not in md.relative_to(base).parts[:-1]:    # snippets are not pages
-                    cat._load_file(lang, base, md, root)
+                if snippets.FOLDER in md.relative_to(base).parts[:-1]:    # snippets are not pages
+                    continue
+                if os.path.relpath(md, root).replace(os.sep, "/") in unsafe:
+                    cat.langs[lang].unreadable.add(md.relative_to(base).as_posix())
+                    continue
+                cat._load_file(lang, base, md, root)
             cat._link_categories(lang, root, base)
         cat.problems.extend(cat.check())
         from .links import check_aliases   # links builds on the catalogue
@@ -156,10 +165,9 @@ class Catalogue:
     def _load_file(self, lang: str, base: Path, md: Path, root: Path) -> None:
         rel = md.relative_to(base).as_posix()
         shown = _rel(md, root)
-        try:
-            text = md.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.problems.append(Problem(shown, None, f"not valid UTF-8 ({exc.reason})", "save the file as UTF-8"))
+        text, problem = read_text(md, shown)
+        if problem is not None:
+            self.problems.append(problem)
             self.langs[lang].unreadable.add(rel)
             return
         fm = frontmatter.parse(text, shown)
@@ -353,6 +361,23 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 def has_text(body: str) -> bool:
     """Whether a body says anything once HTML comments (the scaffold's placeholder) are removed."""
     return bool(_COMMENT.sub("", body).strip())
+
+
+def read_text(md: Path, shown: str) -> tuple[str, Problem | None]:
+    """A Markdown file's text, or the problem that prevents reading it (with the line of the first
+    byte that is not UTF-8)."""
+    try:
+        data = md.read_bytes()
+    except OSError as exc:
+        return "", Problem(shown, None, f"cannot be read ({exc.strerror or exc})",
+                           "replace it with a regular file (a broken link or a link loop cannot be read)")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", Problem(shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column}: {exc.reason})",
+                           "save the file as UTF-8 and retype the character at that place")
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -6,6 +6,7 @@ Kinds: ``article`` (any Markdown file but index.md), ``category`` (a folder's in
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable
@@ -61,12 +62,18 @@ def parse(text: str, file: str) -> FrontMatter:
             file, 1, "front matter is not closed", "add a '---' line after the YAML keys")])
     yaml_text = "".join(lines[1:end])
     body = "".join(lines[end + 1:])
+    alias = _first_alias(yaml_text)
+    if alias is not None:
+        line, what = alias
+        return FrontMatter({}, {}, body, end + 2, [Problem(
+            file, line + 2, f"YAML anchor or alias ({shown(what, 40)}) in front matter",
+            "write each value out in full: anchors (&name) and aliases (*name) are not allowed")])
     try:
         node, meta = _load(yaml_text)
     except yaml.YAMLError as exc:
         line, message, hint = explain_yaml_error(exc, lines[1:end])
-        return FrontMatter({}, {}, body, end + 2, [Problem(file, line, f"malformed YAML in front matter: {message}",
-                                                           hint)])
+        return FrontMatter({}, {}, body, end + 2, [Problem(
+            file, line, f"malformed YAML in front matter: {shown(message, 200)}", hint)])
     if meta is None:
         meta, node = {}, None
     if not isinstance(meta, dict):
@@ -151,6 +158,32 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml when a
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
+def _first_alias(yaml_text: str) -> tuple[int, str] | None:
+    """(0-based line, '&name' or '*name') of the first anchor or alias, or None. Aliases are refused:
+    a few hundred bytes of nested aliases expand into billions of values ("billion laughs")."""
+    if "&" not in yaml_text and "*" not in yaml_text:
+        return None                     # the usual case: no second pass over the text
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line, f"*{event.anchor}"
+            if getattr(event, "anchor", None):
+                return event.start_mark.line, f"&{event.anchor}"
+    except yaml.YAMLError:
+        return None                     # reported by the normal reading
+    return None
+
+
+_repr = reprlib.Repr()
+_repr.maxstring, _repr.maxother, _repr.maxlist, _repr.maxdict, _repr.maxlevel = 60, 60, 5, 5, 2
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A value as quoted in an error message: bounded in length and depth, whatever its size."""
+    text = value if isinstance(value, str) else _repr.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # --- schema ---------------------------------------------------------------------------------
 
 Check = Callable[[Any], str | None]   # returns an error message, or None when the value is fine
@@ -159,9 +192,9 @@ Check = Callable[[Any], str | None]   # returns an error message, or None when t
 def _int(minimum: int) -> Check:
     def check(v):
         if isinstance(v, bool) or not isinstance(v, int):
-            return f"must be a whole number, not {type(v).__name__} {v!r}"
+            return f"must be a whole number, not {type(v).__name__} {shown(_repr.repr(v))}"
         if v < minimum:
-            return f"must be ≥ {minimum}, not {v}"
+            return f"must be ≥ {minimum}, not {shown(_repr.repr(v))}"
         return None
     return check
 
@@ -186,7 +219,7 @@ def _list_of(item: Check, what: str, unique: bool = True) -> Check:
         for x in v:
             err = item(x)
             if err:
-                return f"item {x!r} {err} ({what})"
+                return f"item {shown(_repr.repr(x))} {err} ({what})"
         if unique and len(set(map(repr, v))) != len(v):
             return "has duplicate items"
         return None
@@ -266,7 +299,7 @@ def validate(fm: FrontMatter, kind: str, file: str) -> list[Problem]:
     schema = SCHEMAS[kind]
     for key in fm.meta:
         if key not in schema:
-            problems.append(Problem(file, fm.line_of(key), f"unknown front-matter key '{key}' in {kind}",
+            problems.append(Problem(file, fm.line_of(key), f"unknown front-matter key '{shown(str(key), 60)}' in {kind}",
                                     f"use only: {', '.join(schema)}"))
     for key, spec in schema.items():
         if key not in fm.meta or fm.meta[key] is None:
