@@ -168,13 +168,17 @@ def test_vote_works_after_material_instant_navigation(site_copy, tmp_path, brows
         page.goto(server.url + "/settings/segment-logo/")
         page.evaluate("window.__kb = []; window.__marker = 1;"
                       "document.addEventListener('kb:feedback', e => window.__kb.push(e.detail))")
-        page.locator(".kb-related a").first.click()        # segment-logo's first related article: id 9
-        page.wait_for_url("**/settings/hosted-pages-css/")
+        first = page.locator(".kb-related a").first
+        target = first.evaluate("a => new URL(a.href).pathname")          # whatever the first related is
+        first.click()
+        page.wait_for_url("**" + target)
         assert page.evaluate("window.__marker") == 1          # same document: instant navigation
+        target_id = int(page.locator("form[data-kb-feedback]").get_attribute("data-id"))
+        assert target_id != 6                                  # not the segment-logo article's own widget
         page.get_by_role("button", name="Oui", exact=True).click()
         events = page.evaluate("window.__kb")
-        assert [(e["id"], e["value"]) for e in events] == [(9, "yes")]
-        assert page.get_by_text("Merci pour votre retour !").is_visible()
+        assert [(e["id"], e["value"]) for e in events] == [(target_id, "yes")]
+        assert page.get_by_text(LABELS["fr"][3]).is_visible()
         page.close()
     finally:
         server.close()
@@ -226,7 +230,7 @@ def test_a_long_comment_is_cut_without_splitting_an_emoji(served, browser):
 
 @pytest.mark.parametrize("lang,path,no,send,sent,failed", [
     ("fr", "/settings/segment-logo/", "Non", "Envoyer", "Merci, votre commentaire a bien été envoyé.",
-     "Désolés, votre commentaire n'a pas pu être envoyé. Vous pouvez réessayer."),
+     "Désolés, votre commentaire n’a pas pu être envoyé. Vous pouvez réessayer."),   # French typography
     ("en", "/en/settings/segment-logo/", "No", "Send", "Thank you, your comment has been sent.",
      "Sorry, your comment could not be sent. Please try again."),
 ])
