@@ -32,7 +32,7 @@
     return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
   }
 
-  /* Resolves to {ok, status, body} (ok: stored, or no endpoint configured); never rejects. */
+  /* -> Promise of {ok, status, body}; never rejects */
   function post(endpoint, payload) {
     if (!endpoint) return Promise.resolve({ ok: true, status: 0, body: null });
     try {
@@ -47,13 +47,13 @@
         return response.json().catch(function () { return null; }).then(function (body) {
           return { ok: response.ok, status: response.status, body: body };
         });
-      }, function () { return { ok: false, status: 0, body: null }; });   /* a collector failure never breaks the page */
+      }, function () { return { ok: false, status: 0, body: null }; });
     } catch (e) {
       return Promise.resolve({ ok: false, status: 0, body: null });
     }
   }
 
-  /* The collector refused the vote's id (422 naming "vote_id"): it was never stored, a new one is safe. */
+  /* 422 naming vote_id: that id was never stored */
   function refusedVoteId(result) {
     var details = result.body && result.body.details;
     if (result.status !== 422 || !details || !details.length) return false;
@@ -61,8 +61,7 @@
     return false;
   }
 
-  /* At most MAX_COMMENT characters as the collector counts them (code points, not UTF-16 units), without
-   * unpaired surrogates: a cut never leaves half an emoji, which the collector would refuse. */
+  /* MAX_COMMENT code points (as the collector counts), never half an emoji */
   function cutComment(text) {
     var chars = Array.from(text.trim()).filter(function (c) { return !/^[\ud800-\udfff]$/.test(c); });
     return chars.slice(0, MAX_COMMENT).join("").trim();
@@ -121,7 +120,6 @@
     if (state && state.comment) form.querySelector("textarea").value = state.comment;
     render(form, state);
 
-    /* A new vote id when the collector refused this one; the caller decides whether to send again. */
     function renewRefusedId(result) {
       if (!refusedVoteId(result)) return false;
       state.vote_id = newVoteId();
@@ -155,11 +153,10 @@
       var current = state;
       report(form, payloadOf(form, state)).then(function (result) {
         delete form.dataset.kbSending;
-        if (state !== current) return;             /* the reader changed their answer meanwhile */
+        if (state !== current) return;
         if (result.ok) {
           state.commented = true;
         } else {
-          /* refused or unreachable: say so politely, keep the text, let the reader send it again */
           state.failed = true;
           renewRefusedId(result);
         }
