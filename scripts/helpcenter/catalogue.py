@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from . import frontmatter, snippets, symlinks
+from . import frontmatter, glossary, snippets, symlinks
 from .problems import ContentError, Problem
 
 LANG_NAMES = {"fr": "French", "en": "English"}
@@ -120,6 +120,7 @@ class Catalogue:
         self.problems: list[Problem] = []
         self.history = None      # see load()
         self.unsafe: list[Problem] = []     # symbolic links that the build must not follow
+        self.glossary: glossary.Glossary | None = None
 
     def __getitem__(self, lang: str) -> Language:
         return self.langs[lang]
@@ -140,6 +141,9 @@ class Catalogue:
         cat.unsafe = symlinks.problems(docs_dir, root)     # reported first; their files are not read
         cat.problems.extend(cat.unsafe)
         unsafe = {p.file for p in cat.unsafe}
+        gloss_file = docs_dir / glossary.FILE
+        cat.glossary, problems = glossary.load(gloss_file, _rel(gloss_file, root))
+        cat.problems.extend(problems)
         for lang in cat.langs:
             base = docs_dir / lang
             if not base.is_dir():
@@ -181,6 +185,8 @@ class Catalogue:
             kind = "article"
         problems = frontmatter.validate(fm, kind, shown)
         self.problems.extend(problems)
+        if self.glossary is not None:
+            self.problems.extend(self.glossary.check_page(meta, fm.lines, fm.body, fm.body_line, lang, shown))
         if any(p.message.startswith(("malformed", "no front matter", "front matter")) for p in problems):
             self.langs[lang].unreadable.add(rel)
             return
