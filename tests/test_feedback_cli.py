@@ -143,6 +143,12 @@ def test_the_default_database_is_outside_the_checkout(tmp_path):
     assert (tmp_path / "home" / ".local" / "state" / "proabono-kb" / "feedback.sqlite3").is_file()
     assert list(checkout.iterdir()) == []
     assert "~/.local/state/proabono-kb/feedback.sqlite3" in cli("serve", "--help", cwd=checkout).stdout
+    # a checkout still holding the former default database is told where the default went
+    fill(SQLiteStorage(tmp_path / "old" / "data" / "feedback.sqlite3"), [Vote(1, "fr", "yes")])
+    r = cli("report", cwd=tmp_path / "old", env={"HOME": str(tmp_path / "home2"), "XDG_STATE_HOME": ""})
+    assert r.returncode == 0
+    assert "warning: data/feedback.sqlite3 (the default database before) exists" in r.stderr
+    assert "--db data/feedback.sqlite3" in r.stderr
 
 
 def _without_root_privileges() -> list[str]:

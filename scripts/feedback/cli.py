@@ -24,6 +24,7 @@ from .catalogue import Catalogue, CatalogueError, CatalogueFile
 from .storage import StorageError, open_storage
 
 env = os.environ.get
+LEGACY_DB = "data/feedback.sqlite3"     # the default database until it moved out of the checkout
 
 
 def _add_storage(p: argparse.ArgumentParser) -> None:
@@ -42,7 +43,13 @@ def _since(days: int | None) -> date | None:
 def _open(args):
     """--database-url, else --db, else FEEDBACK_DATABASE_URL, else FEEDBACK_DB, else the default file."""
     url = args.database_url or (None if args.db else env("FEEDBACK_DATABASE_URL"))
-    return open_storage(None if url else (args.db or env("FEEDBACK_DB") or default_db()), url)
+    db = None if url else (args.db or env("FEEDBACK_DB"))
+    if not url and not db:
+        db = default_db()
+        if Path(LEGACY_DB).is_file() and not Path(db).exists():
+            print(f"warning: {LEGACY_DB} (the default database before) exists but the default is now {db}: "
+                  f"move it there (mv {LEGACY_DB} {db}) or pass --db {LEGACY_DB}", file=sys.stderr)
+    return open_storage(db, url)
 
 
 def cmd_serve(args) -> int:
