@@ -129,10 +129,15 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     assert any(re.match(r"docs/en/settings/url-redirections\.md:\d+: malformed YAML", e) for e in bad.errors), bad.errors
     save(set_key(md, "title", '"URL redirections (settings)"'), expect="pages")
     assert "URL redirections (settings)" in page.read_text(encoding="utf-8")
-    md = append(docs / "fr/settings/segment-logo.md", "Voir [ici](nulle-part.md).")
-    bad = session.apply([md])
-    assert bad.kind == "error" and any("nulle-part.md" in e and "segment-logo.md:" in e for e in bad.errors)
-    save(edit(md, "[ici](nulle-part.md)", "[ici](url-redirections.md)"), expect="pages")
+    fr, en = docs / "fr/settings/segment-logo.md", docs / "en/settings/segment-logo.md"
+    bad = session.apply([append(fr, "Voir [ici](nulle-part.md)."), append(en, "See [here](nulle-part.md).")])
+    assert bad.kind == "error" and any("nulle-part.md" in e and "fr/settings/segment-logo.md:" in e for e in bad.errors)
+    save(edit(fr, "(nulle-part.md)", "(url-redirections.md)"), edit(en, "(nulle-part.md)", "(url-redirections.md)"),
+         expect="pages")
+    # a translation that no longer matches its source's structure (a link less): refused, as by the build
+    bad = session.apply([edit(en, "\n\nSee [here](url-redirections.md).\n", "\n")])
+    assert bad.kind == "error" and any("docs/en/settings/segment-logo.md:" in e for e in bad.errors), bad.errors
+    save(append(en, "See [here](url-redirections.md)."), expect="pages")
 
     clean = tmp_path / "clean"
     proc = docs_cli.build_site(project / "mkdocs.yml", clean, precompress=False)   # .gz twins: for nginx

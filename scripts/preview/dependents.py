@@ -70,12 +70,23 @@ def read_article(catalogue, root: Path, docs: Path, lang: str, rel: str):
     return (dict(vars(article)) if article is not None else None), problems
 
 
-def check(catalogue) -> list[str]:
+def check(catalogue, changed: list[tuple[str, str]] = ()) -> list[str]:
     """The catalogue's checks across files (ids, translations, related ids, aliases) on the
-    updated catalogue, as the full load runs them."""
+    updated catalogue, as the full load runs them, and the translation parity of the changed
+    articles (the hooks check every pair at a full build)."""
     from importlib import import_module
-    links = import_module(type(catalogue).__module__.rsplit(".", 1)[0] + ".links")
-    return [str(p) for p in list(catalogue.check()) + list(links.check_aliases(catalogue))]
+    package = type(catalogue).__module__.rsplit(".", 1)[0]
+    links, parity = import_module(package + ".links"), import_module(package + ".parity")
+    out = list(catalogue.check()) + list(links.check_aliases(catalogue))
+    source = catalogue[catalogue.default]
+    for lang, rel in changed:
+        pairs = [(source.articles.get(rel), catalogue[code].articles.get(rel)) for code in catalogue.langs
+                 if code != catalogue.default] if lang == catalogue.default else \
+            [(source.articles.get(rel), catalogue[lang].articles.get(rel))]
+        for src, twin in pairs:
+            if src is not None and twin is not None:
+                out += parity.compare(src, twin)
+    return [str(p) for p in out]
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ class Session:
             vars(live).update(data)
             shown = {k for k in data if k not in ARTICLE_FIELDS_NOT_SHOWN and data[k] != old[k]}
             changes.append((lang, live, shown, data["body"] != old["body"]))
-        errors += split_notes(dependents.check(catalogue))[0]
+        errors += split_notes(dependents.check(catalogue, [(lang, live.path) for lang, live, _, _ in changes]))[0]
         if errors:
             self.errors = list(dict.fromkeys(errors))
             return Result("error", errors=self.errors)
