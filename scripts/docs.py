@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writers' and maintainers' command line for the help center.
 
-    python scripts/docs.py build [--site-dir DIR] [--config FILE] [--parallel] [--no-gzip]
+    python scripts/docs.py build [--site-dir DIR] [--config FILE] [--parallel] [--no-gzip] [--production]
                                                  strict build, atomic swap (--parallel: a process per language),
-                                                 x.gz twins for nginx (unless --no-gzip)
+                                                 x.gz twins for nginx (unless --no-gzip); --production refuses
+                                                 the placeholder site address
     python scripts/docs.py serve [--addr 127.0.0.1:8000]
                                                  writers' preview: live reload, re-renders only what a
                                                  save changes (scripts/preview/)
@@ -120,9 +121,8 @@ def _umask() -> int:
 def _build_parallel(config: Path, dest: Path) -> subprocess.CompletedProcess:
     """Use every core: one full build per language at once, each rendering the articles of its own
     language only (``KB_RENDER_ONLY``, see the hooks), then one site made of
-    - the default language's build, for the root (its pages, assets, its search index, …);
-    - each other language's folder (``en/``: its pages and search index) from that language's build;
-    - ``404.html`` from the build of the language static-i18n builds last (as a single build does);
+    - the default language's build, for the root (its pages, assets, its search index, its 404.html, …);
+    - each other language's folder (``en/``: its pages, search index and 404.html) from that language's build;
     - ``sitemap.xml``: each language's entries from that language's build, in static-i18n's order.
     The result is the same as a single build (tests/test_parallel_build.py compares every byte)."""
     cfg = project(config)
@@ -148,14 +148,12 @@ def _build_parallel(config: Path, dest: Path) -> subprocess.CompletedProcess:
 
 
 def _merge_parts(parts: dict[str, Path], order: list[str], dest: Path, site_url: str) -> None:
-    default, last = order[0], order[-1]
+    default = order[0]
     shutil.rmtree(dest)
     shutil.copytree(parts[default], dest)
     for lang in order[1:]:
         shutil.rmtree(dest / lang, ignore_errors=True)
         shutil.copytree(parts[lang] / lang, dest / lang)
-    if (parts[last] / "404.html").is_file():
-        shutil.copy2(parts[last] / "404.html", dest / "404.html")
     sitemaps = {lang: (parts[lang] / "sitemap.xml").read_text(encoding="utf-8") for lang in order
                 if (parts[lang] / "sitemap.xml").is_file()}
     if len(sitemaps) == len(order):
@@ -187,9 +185,32 @@ def merge_sitemaps(sitemaps: dict[str, str], order: list[str], site_url: str) ->
     return head + body + tail
 
 
+def production_problem(config: Path):
+    """The Problem that stops a production build: no real public address (``KB_SITE_URL``), else None."""
+    from helpcenter.problems import Problem
+    from helpcenter.seo import PLACEHOLDER_SITE_URL, is_placeholder
+    site_url = project(config)["site_url"]
+    if not is_placeholder(site_url):
+        return None
+    lines = config.read_text(encoding="utf-8").splitlines()
+    line = next((i for i, text in enumerate(lines, 1) if text.startswith("site_url:")), None)
+    shown = os.path.relpath(config, Path.cwd()) if config.is_relative_to(Path.cwd()) else str(config)
+    what = f"the placeholder {site_url}" if site_url else "empty"
+    return Problem(shown, line, f"site_url is {what}: canonical links and the sitemap would point there, "
+                   "not to the help center's public address",
+                   "set KB_SITE_URL to the public address, e.g. KB_SITE_URL=https://help.your-company.com/ "
+                   f"scripts/docs.py build --production; the default {PLACEHOLDER_SITE_URL} is for local work only")
+
+
 def cmd_build(args) -> int:
     """The strict build refuses everything ``check`` refuses (not its notes), in the same words, so that
     a deploy that only builds cannot publish what check would stop."""
+    if args.production:
+        problem = production_problem(Path(args.config).resolve())
+        if problem is not None:
+            print(str(problem), file=sys.stderr)
+            print(f"build refused: {args.site_dir} was left as it was", file=sys.stderr)
+            return 1
     config = Path(args.config).resolve()
     findings = []
 
@@ -406,6 +427,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("build", help="strict build into site/, replacing it only when the build succeeds")
     p.add_argument("--site-dir", default=str(ROOT / "site"))
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.add_argument("--production", action="store_true",
+                   help="refuse to build without the public address (KB_SITE_URL): for deployments")
     p.add_argument("--parallel", action="store_true",
                    help="one build process per language at once (same site, faster on several cores)")
     p.add_argument("--no-gzip", action="store_true",

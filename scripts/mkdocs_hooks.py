@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import (agents, assets, export, history, links, parity, popular, related,  # noqa: E402
+from helpcenter import (agents, assets, export, footer, history, links, parity, popular, related,  # noqa: E402
                         searchindex, seo, snippets, strings, support, synonyms, typography)
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
@@ -200,11 +200,23 @@ def on_nav(nav, config, files):
         items.sort(key=lambda i: _nav_order(i, language, lang))
 
     walk(nav.items)
+    _home_link(nav, lang)
     for path, section in sections.items():
         section.kb_all_children = list(section.children)
         section.kb_category = language.categories[path]
     STATE["sections"][lang] = sections
     return nav
+
+
+def _home_link(nav, lang: str) -> None:
+    """The home page's title is the site name, already the navigation's title: in the navigation it
+    reads "Accueil" / "Home" (a link, so that the page keeps its own title everywhere else)."""
+    for i, item in enumerate(nav.items):
+        if isinstance(item, Page) and _rel_path(item, lang) == "index.md":
+            link = Link(strings.strings(lang)["home"], item.url)
+            link.parent = None
+            nav.items[i] = link
+            return
 
 
 def _nav_order(item, language, lang):
@@ -291,13 +303,17 @@ def on_page_context(context, page, config, nav):
                   short_url=links.short_url(lang, article.id, catalogue.default),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
-                  popular=_popular(lang, int(limits.get("popular_count", 5))),
+                  popular=_popular(lang, int(limits.get("popular_count", 5)), exclude=article.id),
                   incomplete=support.incomplete(article.review),
                   support_url=support.support_url(
                       str(limits.get("support_url") or ""), id=article.id, lang=lang, title=article.title,
                       url=urljoin(config.site_url or "/", article.url)))
     kb["seo"] = seo.page_meta(config.site_url or "", lang, catalogue.default, list(catalogue.langs),
                               {code: catalogue.url_of(code, rel) for code in catalogue.langs}, kb)
+    if kb["kind"] in ("home", "category"):
+        # a help-center hub: cards and lists in the middle, no documentation tree or table of contents
+        page.meta["hide"] = sorted(set(page.meta.get("hide") or []) | {"navigation", "toc"})
+    kb["footer"] = _footer(lang, article, kb["seo"].get("canonical"))
     context["kb"] = kb
     _set_alternates(config, catalogue, lang, rel)
     _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
@@ -315,34 +331,59 @@ def _strings(lang: str, french: bool) -> dict:
     return cache[lang]
 
 
-def _popular(lang: str, count: int) -> list:
-    """Popular articles of a language: the same on every page, so ranked once per build."""
+def _popular(lang: str, count: int, exclude: int | None = None) -> list:
+    """Popular articles of a language (ranked once per build), without the article being read."""
     cache = STATE.setdefault("popular", {})
     if (lang, count) not in cache:
         language = STATE["catalogue"][lang]
         listed = [a for a in language.by_id.values() if a.listed]
-        cache[(lang, count)] = popular.rank(listed, lang, STATE["stats"], count)
-    return cache[(lang, count)]
+        cache[(lang, count)] = popular.rank(listed, lang, STATE["stats"], count + 1)
+    return [a for a in cache[(lang, count)] if a.id != exclude][:count]
+
+
+def _footer(lang: str, article: Article | None, url: str | None) -> dict:
+    kb = STATE["kb"]
+    values = {"lang": lang, "url": url or ""}
+    if article is not None:
+        values.update(id=article.id, title=article.title)
+    return {"product": kb.get("product_name") or "ProAbono",
+            "support": support.support_url(str(kb.get("support_url") or ""), **values),
+            "legal": footer.legal_links(kb.get("legal"), lang)}
 
 
 @event_priority(-100)
 def on_post_template(output, template_name, config):
     """The sitemap lists neither unlisted articles nor drafts (built by ``serve`` only); the French
-    404 page gets French typography."""
+    404 page gets French typography. MkDocs writes 404.html at the site root in every language's
+    build (the last one wins): keep each language's, written to its own folder at the end of the
+    build (``/404.html``, ``/en/404.html``)."""
     if template_name == "sitemap.xml" and "catalogue" in STATE:
         catalogue = STATE["catalogue"]
         hidden = {seo.absolute(config.site_url or "", a.url) for language in catalogue.langs.values()
                   for a in language.articles.values() if not a.listed}
         output = seo.drop_sitemap_entries(output, hidden)
-    if template_name == "404.html" and "catalogue" in STATE and _french(config):
-        return typography.french_html(output)
+    if template_name == "404.html" and "catalogue" in STATE:
+        if _french(config):
+            output = typography.french_html(output)
+        STATE.setdefault("not_found", {})[_current_lang(config)] = output
     return output
 
 
 def on_template_context(context, template_name, config):
-    """Theme pages (404.html) belong to no article: the language switch leads to each home page."""
+    """Theme pages (404.html) belong to no article: the language switch leads to each home page.
+    Each language has its own 404 page (search, categories, popular articles), never indexed."""
     if "catalogue" in STATE and template_name == "404.html":
-        _set_alternates(config, STATE["catalogue"], _current_lang(config), "index.md")
+        catalogue: Catalogue = STATE["catalogue"]
+        lang = _current_lang(config)
+        _set_alternates(config, catalogue, lang, "index.md")
+        language = catalogue[lang]
+        root = "" if lang == catalogue.default else f"{lang}/"
+        context["kb"] = {
+            "lang": lang, "t": strings.strings(lang), "kind": "404", "root": root, "robots": "noindex",
+            "home_url": context.get("base_url", "/").rstrip("/") + "/" + root,
+            "categories": [_category_card(c, lang) for c in language.top_categories],
+            "popular": _popular(lang, int(STATE["kb"].get("popular_count", 5))),
+            "footer": _footer(lang, None, None)}
     if "catalogue" in STATE and template_name == agents.PAGE:
         catalogue = STATE["catalogue"]
         t = strings.strings(catalogue.default)

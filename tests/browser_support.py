@@ -13,7 +13,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 class SiteServer:
-    """Serves a built site on 127.0.0.1 and records JSON POSTed to /api/*."""
+    """Serves a built site on 127.0.0.1 and records JSON POSTed to /api/*.
+
+    A missing file is answered 404 with the language's own page, as the deployed site does:
+    ``<lang>/404.html`` for a URL under ``/<lang>/`` when that file exists, else ``/404.html``."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -29,6 +32,20 @@ class SiteServer:
             def do_GET(self):
                 server.requests.append(self.path)
                 super().do_GET()
+
+            def send_error(self, code, message=None, explain=None):
+                first = self.path.lstrip("/").split("?")[0].split("/", 1)[0]
+                candidates = ([root / first / "404.html"] if first and "." not in first else []) + [root / "404.html"]
+                page = next((p for p in candidates if p.is_file()), None) if code == 404 else None
+                if page is None:
+                    return super().send_error(code, message, explain)
+                body = page.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)

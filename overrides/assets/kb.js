@@ -184,7 +184,7 @@
   }
 
   function setupCopyLinks() {
-    var i18n = document.getElementById("kb-i18n");
+    var i18n = document.getElementById("kb-i18n"), icon = document.getElementById("kb-copy-icon");
     if (!i18n) return;
     var links = document.querySelectorAll(".md-content a.headerlink");
     for (var i = 0; i < links.length; i++) {
@@ -196,6 +196,7 @@
       button.title = i18n.dataset.copy;
       button.setAttribute("aria-label", i18n.dataset.copy);
       button.dataset.anchor = link.getAttribute("href");
+      if (icon) button.appendChild(icon.content.cloneNode(true));   /* copy icon, then a check mark */
       button.addEventListener("click", function (ev) {
         var b = ev.currentTarget;
         var url = location.origin + location.pathname + b.dataset.anchor;
@@ -214,6 +215,12 @@
     for (var i = 0; i < forms.length; i++) setup(forms[i]);
     setupCopyLinks();
   }
+
+  /* The language switch keeps the section being read: section ids are the same in every language. */
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a.md-select__link[hreflang]");
+    if (a && location.hash) a.hash = location.hash;
+  }, true);
 
   /* Material's search overlay is a dialog without a name: give it the search field's label. */
   var search = document.querySelector(".md-search[role=dialog]"), query = document.querySelector(".md-search__input");

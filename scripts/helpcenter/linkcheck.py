@@ -15,7 +15,8 @@ files that links may point at, never pages to check):
   by ``robots.txt``;
 - redirect stubs (pages with ``<meta http-equiv="refresh">``, e.g. from mkdocs-redirects) lead to a page
   that exists, in the stub's language; links through a stub keep their anchor checked on the final page;
-  ``404.html`` uses root-absolute links and is checked for broken links only.
+  ``404.html`` (and each language's ``<lang>/404.html``) uses root-absolute links and is checked for
+  broken links only.
 
 Each problem is a :class:`~helpcenter.problems.Problem` on the source Markdown file of the page
 (``docs/<lang>/<path>.md``), at the line where the link is written when it can be found there (links
@@ -110,6 +111,11 @@ def _str(b: bytes) -> str:
     return html.unescape(v) if "&" in v else v
 
 
+def is_not_found_page(rel: str) -> bool:
+    """The site's 404 page, or a language's (``en/404.html``): served at any URL, not a content page."""
+    return rel == "404.html" or (rel.count("/") == 1 and rel.endswith("/404.html"))
+
+
 def parse_page(rel: str, data: bytes, lang: str | None) -> Page:
     """Ids and links of one page (UTF-8 bytes: regular expressions on bytes are about twice as fast).
     A fast path reads href/src; pages with srcset or a meta refresh go through a general parser."""
@@ -166,7 +172,7 @@ def parse_page(rel: str, data: bytes, lang: str | None) -> Page:
                     bits = part.split()
                     if bits:
                         links.append(Link(tag, "srcset", bits[0], m.start()))
-    kind = "redirect" if redirect else "404" if rel == "404.html" else "page"
+    kind = "redirect" if redirect else "404" if is_not_found_page(rel) else "page"
     return Page(rel, lang if kind != "404" else None, kind, ids, links, redirect, b"name=" in data)
 
 
@@ -246,7 +252,7 @@ class SiteChecker:
         first = rel.split("/", 1)[0]
         if first in self.languages and first != self.default and "/" in rel:
             return first
-        if first in NOT_PAGES or first in NO_LANGUAGE or rel == "404.html" or not rel.endswith(".html"):
+        if first in NOT_PAGES or first in NO_LANGUAGE or is_not_found_page(rel) or not rel.endswith(".html"):
             return None
         return self.default
 

@@ -1,13 +1,21 @@
 """What search engines and link previews see: canonical URL, hreflang, Open Graph, JSON-LD, robots.
 
-Absolute URLs are built from ``site_url`` (hreflang and canonical must be fully qualified).
+Absolute URLs are built from ``site_url`` (hreflang and canonical must be fully qualified). Without a
+real address (``KB_SITE_URL`` unset: the placeholder below, for local work) readers are shown
+site-relative links, and a production build refuses to run (``scripts/docs.py build --production``).
 """
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 OG_LOCALES = {"fr": "fr_FR", "en": "en_US"}
+PLACEHOLDER_SITE_URL = "https://help.example.com/"     # mkdocs.yml's default site_url
+
+
+def is_placeholder(site_url: str | None) -> bool:
+    """No real public address: empty, or the placeholder's host."""
+    return not site_url or urlsplit(site_url).hostname == urlsplit(PLACEHOLDER_SITE_URL).hostname
 
 
 def absolute(site_url: str, url: str) -> str:
@@ -44,6 +52,9 @@ def page_meta(site_url: str, lang: str, default: str, langs: list[str], urls: di
     if kind == "article":
         article = kb["article"]
         meta["short_absolute"] = absolute(site_url, kb["short_url"])
+        # what readers see: the full address, or only its path while the address is a placeholder
+        meta["short_shown"] = urlsplit(meta["short_absolute"]).path if is_placeholder(site_url) \
+            else meta["short_absolute"]
         meta["jsonld"].append({
             "@context": "https://schema.org", "@type": "Article",
             "headline": article.title, "description": article.description, "inLanguage": lang,

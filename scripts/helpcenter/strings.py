@@ -61,6 +61,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "agents_copied": "Copié : {text}",
         "agents_none": "Aucun article trouvé.",
         "agents_count": "{n} article(s) trouvé(s)",
+        "not_found_title": "Page introuvable",
+        "not_found_text": "Cette page n'existe pas ou a été déplacée. Cherchez votre question ou parcourez les catégories.",
+        "back_home": "Retour à l'accueil du centre d'aide",
+        "footer_label": "Pied de page",
+        "made_with": "Réalisé avec",
     },
     "en": {
         "home": "Home",
@@ -117,6 +122,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "agents_copied": "Copied: {text}",
         "agents_none": "No article found.",
         "agents_count": "{n} article(s) found",
+        "not_found_title": "Page not found",
+        "not_found_text": "This page does not exist or has moved. Search for your question or browse the categories.",
+        "back_home": "Back to the help center home",
+        "footer_label": "Footer",
+        "made_with": "Made with",
     },
 }
 
