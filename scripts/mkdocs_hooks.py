@@ -468,6 +468,10 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     write_catalogue_files(config)
     assets.minify_site_css(site_dir)
+    for lang, html in STATE.pop("not_found", {}).items():
+        root = site_dir if lang == catalogue.default else site_dir / lang
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "404.html").write_text(html, encoding="utf-8")
     searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default, STATE["synonyms"])
     (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")
 
