@@ -384,6 +384,8 @@ def on_template_context(context, template_name, config):
             "categories": [_category_card(c, lang) for c in language.top_categories],
             "popular": _popular(lang, int(STATE["kb"].get("popular_count", 5))),
             "footer": _footer(lang, None, None)}
+        # the side navigation as on a page of no category (not as the last page rendered left it)
+        _cut_sidebar(lang, None, context["kb"]["t"], int(STATE["kb"].get("sidebar_limit", 10)))
     if "catalogue" in STATE and template_name == agents.PAGE:
         catalogue = STATE["catalogue"]
         t = strings.strings(catalogue.default)

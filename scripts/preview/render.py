@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.commands.build import _build_page, _build_template, _populate_page
 from mkdocs.structure.files import InclusionLevel
 
 from .build import Built, Collector, split_notes
@@ -79,6 +79,9 @@ class Renderer:
                         finally:
                             page.file.__dict__["abs_dest_path"] = real
                         staged[rel] = staging / rel
+                    if any(self.built.hooks._rel_path(page, lang) == "index.md" for page in todo):
+                        rel = self.render_not_found(lang, staging)
+                        staged[rel] = staging / rel
                     for entry in search.search_index.entries:
                         entries.setdefault(entry["location"].split("#")[0], []).append(entry)
                     search.search_index.entries = []
@@ -92,6 +95,17 @@ class Renderer:
             shutil.rmtree(staging, ignore_errors=True)
             return {}, {}, errors
         return staged, entries, []
+
+    def render_not_found(self, lang: str, staging: Path) -> str:
+        """The language's 404 page shows what its home page shows (categories, popular articles):
+        rendered again with its home, as the build renders it (its ``post_template`` hook keeps it)."""
+        lb = self.built.languages[lang]
+        output = _build_template("404.html", lb.env.get_template("404.html"), lb.files, self.built.config, lb.nav)
+        catalogue = self.built.state["catalogue"]
+        rel = "404.html" if lang == catalogue.default else f"{lang}/404.html"
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text(output, encoding="utf-8")
+        return rel
 
     def validate_anchors(self) -> None:
         """MkDocs' check of ``#anchor`` links, over every page (a changed page may have removed an
