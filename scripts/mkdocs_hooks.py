@@ -470,6 +470,7 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     write_catalogue_files(config)
     assets.minify_site_css(site_dir)
+    assets.minify_site_js(site_dir)
     for lang, html in STATE.pop("not_found", {}).items():
         root = site_dir if lang == catalogue.default else site_dir / lang
         root.mkdir(parents=True, exist_ok=True)

@@ -31,9 +31,9 @@ import docs as docs_cli
 APP = "/srv/help-center"              # where README and the unit put the project
 STATE = "/var/lib/kb-feedback"        # the unit's StateDirectory
 UNIT = ROOT / "deploy" / "kb-feedback.service"
-BUILD_ENV = {"KB_SITE_URL": "https://help.example.com/", "KB_FEEDBACK_ENDPOINT": "/api/feedback",
+BUILD_ENV = {"KB_SITE_URL": "https://help.example.org/", "KB_FEEDBACK_ENDPOINT": "/api/feedback",
              "KB_VIEWS_ENDPOINT": "/api/view"}
-NGINX_CMD = "scripts/docs.py nginx --server-name help.example.com"
+NGINX_CMD = "scripts/docs.py nginx --server-name help.example.org"
 NGINX_LIMITS = ("worker_rlimit_nofile 8192;", "worker_connections 4096;")     # README's nginx.conf lines
 BACKUP_CMD = """sqlite3 /var/lib/kb-feedback/feedback.sqlite3 ".backup '/var/backups/kb-feedback.sqlite3'\""""
 PG_DUMP_CMD = 'pg_dump --format=custom --file=/var/backups/kb-feedback.dump "$FEEDBACK_DATABASE_URL"'
@@ -119,7 +119,7 @@ def deployed():
         d.state.mkdir()
         python = str(d.app / ".venv" / "bin" / "python")
         run = dict(cwd=d.app, capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022))
-        proc = subprocess.run([python, "scripts/docs.py", "build"], env=dict(os.environ, **BUILD_ENV), **run)
+        proc = subprocess.run([python, "scripts/docs.py", "build", "--production"], env=dict(os.environ, **BUILD_ENV), **run)
         assert proc.returncode == 0, proc.stderr
         collector_port = free_port()
 
@@ -160,7 +160,7 @@ def stubs(site: Path) -> dict[str, str]:
 def test_the_readme_deploy_section_gives_the_commands_this_test_runs():
     section = readme_deploy()
     flat = re.sub(r"\s*\\\n\s*", " ", section)
-    build = " ".join(f"{k}={v}" for k, v in BUILD_ENV.items()) + " .venv/bin/python scripts/docs.py build"
+    build = " ".join(f"{k}={v}" for k, v in BUILD_ENV.items()) + " .venv/bin/python scripts/docs.py build --production"
     for command in (build, ".venv/bin/python " + NGINX_CMD, "deploy/kb-feedback.service", BACKUP_CMD,
                     PG_DUMP_CMD, *NGINX_LIMITS, "systemctl enable --now kb-feedback", "nginx -t"):
         assert command in flat, command
@@ -287,9 +287,9 @@ def test_a_half_open_connection_flood_does_not_stop_health(deployed):
         for i in range(1000):       # more than the collector's own file limit would let through unharmed
             s = socket.create_connection((host, port), timeout=5)
             if i % 2:
-                s.sendall(b"GET / HTTP/1.1\r\nHost: help.example.com\r\n")          # headers never end
+                s.sendall(b"GET / HTTP/1.1\r\nHost: help.example.org\r\n")          # headers never end
             else:
-                s.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: help.example.com\r\n"
+                s.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: help.example.org\r\n"
                           b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\"")  # body never ends
             held.append(s)
         times = []
