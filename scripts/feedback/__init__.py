@@ -7,11 +7,12 @@ exports the statistics file that the build reads to rank popular articles (``hel
     PYTHONPATH=scripts python -m feedback serve --catalogue site/kb-catalogue.json
     PYTHONPATH=scripts python -m feedback report
     PYTHONPATH=scripts python -m feedback export --out data/stats.json
+    PYTHONPATH=scripts python -m feedback dashboard --out report.html
 
 Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``storage`` (one
 small interface, SQLite; ``postgres``: PostgreSQL), ``limits`` (rate and daily vote limits per client),
 ``connections`` (read deadline and connection cap for uvicorn), ``app`` (the ASGI service), ``stats``
-(report and export), ``cli`` (command line).
+(report and export), ``dashboard`` (the HTML dashboard), ``cli`` (command line).
 """
 
 import os

@@ -4,6 +4,8 @@
                               [--catalogue site/kb-catalogue.json] [--origin URL ...] [--rate-limit N]
     python -m feedback report [--db PATH | --database-url URL] [--catalogue FILE] [--lang fr] [--limit N]
     python -m feedback export [--db PATH | --database-url URL] [--out data/stats.json] [--days N]
+    python -m feedback dashboard [--db PATH | --database-url URL] [--out report.html] [--catalogue FILE]
+                                 [--lang fr] [--limit N] [--comments N] [--days N]
 
 Every option can also come from the environment: FEEDBACK_HOST, FEEDBACK_PORT, FEEDBACK_DB,
 FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT,
@@ -113,6 +115,21 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_dashboard(args) -> int:
+    from .dashboard import write
+
+    path = args.catalogue or (DEFAULT_CATALOGUE if Path(DEFAULT_CATALOGUE).is_file() else None)
+    catalogue = Catalogue.load(path) if path else None
+    storage = _open(args)
+    try:
+        out = write(storage, args.out, catalogue=catalogue, lang=args.lang, limit=args.limit,
+                    comments=args.comments, since=_since(args.days))
+    finally:
+        storage.close()
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
 def _positive(text: str) -> int:
     n = int(text)
     if n < 0:
@@ -168,6 +185,17 @@ def main(argv=None) -> int:
     e.add_argument("--out", default=DEFAULT_STATS, help=f"output file (default {DEFAULT_STATS})")
     e.add_argument("--days", type=_positive, help="only the last N days (default: all)")
     e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("dashboard", help="write a self-contained HTML dashboard (charts, comments)")
+    _add_storage(d)
+    d.add_argument("--out", default="report.html", help="output HTML file (default report.html)")
+    d.add_argument("--catalogue", default=env("FEEDBACK_CATALOGUE"),
+                   help=f"for titles (default {DEFAULT_CATALOGUE} when it exists)")
+    d.add_argument("--lang", help="only this language")
+    d.add_argument("--limit", type=_positive, default=30, help="articles in the helpfulness chart (default 30)")
+    d.add_argument("--comments", type=_positive, default=10, help="latest comments per language (default 10)")
+    d.add_argument("--days", type=_positive, help="only the last N days")
+    d.set_defaults(func=cmd_dashboard)
 
     args = parser.parse_args(argv)
     try:
