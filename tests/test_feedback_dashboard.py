@@ -108,3 +108,18 @@ def test_dashboard_without_data(tmp_path):
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "d.html").read_text(encoding="utf-8")
     assert "No votes or views yet." in page and "<svg" not in page
+
+
+def test_dashboard_of_one_language_and_the_last_days(tmp_path):
+    now = datetime.now(timezone.utc)
+    cat = write_catalogue(tmp_path / "kb-catalogue.json")
+    fill(tmp_path / "f.sqlite3", now)
+    r = cli("dashboard", "--db", "f.sqlite3", "--catalogue", str(cat), "--lang", "fr", "--days", "7",
+            "--comments", "1", "--out", "d.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert 'id="lang-fr"' in page and 'id="lang-en"' not in page and "Wrong menu name" not in page
+    # the votes of three weeks ago are left out: article 1 has its one "no" of yesterday only
+    assert re.search(r'<tr data-id="1">.*?<td class="num">0 %</td><td class="num">0</td><td class="num">1</td>',
+                     page)
+    assert page.count('<td class="comment"') == 1 and "Il manque une capture." not in page    # the latest only
