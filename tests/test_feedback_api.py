@@ -105,6 +105,24 @@ def test_the_widget_payload_and_flow_count_one_vote(client, storage):
     assert storage.totals() == {(2, "en"): Counts(0, 1, 1)}
 
 
+def test_a_reason_is_stored_with_the_no_and_replaced_with_the_vote(client, storage):
+    """The widget: "no", then a reason (one click), then another reason, then a comment, then "yes"."""
+    vote = {"id": 2, "lang": "en", "value": "no", "comment": "", "vote_id": "reason-vote-0001"}
+    assert post(client, "/api/feedback", vote).status_code == 201
+    assert storage.reasons() == {}
+    assert post(client, "/api/feedback", {**vote, "reason": "outdated"}).status_code == 201
+    assert post(client, "/api/feedback", {**vote, "reason": "missing-steps"}).status_code == 201
+    assert post(client, "/api/feedback", {**vote, "reason": "missing-steps", "comment": "Step 3?"}).status_code == 201
+    assert post(client, "/api/feedback", {"id": 2, "lang": "en", "value": "no", "reason": None}).status_code == 201
+    assert post(client, "/api/feedback", {"id": 2, "lang": "en", "value": "no", "reason": "other"}).status_code == 201
+    assert storage.reasons() == {(2, "en"): {"missing-steps": 1, "other": 1}}
+    assert storage.totals() == {(2, "en"): Counts(0, 0, 3)}
+    row = {(a["id"], a["lang"]): a for a in client.get("/api/feedback/summary").json()["articles"]}[(2, "en")]
+    assert row["reasons"] == {"outdated": 0, "missing-steps": 1, "unclear": 0, "other": 1}
+    assert post(client, "/api/feedback", {**vote, "value": "yes"}).status_code == 201    # changed their mind
+    assert storage.reasons() == {(2, "en"): {"other": 1}}
+
+
 def test_a_view_is_counted(client, storage):
     assert post(client, "/api/view", {"id": 3, "lang": "en", "url": "/en/settings/a3/"}).status_code == 201
     assert post(client, "/api/view", {"id": 3, "lang": "en"}).status_code == 201
@@ -153,6 +171,13 @@ BAD_VOTES = [
     ({**VOTE, "vote_id": "short"}, 422, "vote_id: must be 8 to 64 letters"),
     ({**VOTE, "vote_id": "a" * 65}, 422, "vote_id: must be 8 to 64 letters"),
     ({**VOTE, "vote_id": "1234-5678'; --"}, 422, "vote_id: must be 8 to 64 letters"),
+    # the reason after "no"
+    ({**VOTE, "value": "no", "reason": "boring"}, 422, "reason: must be one of outdated, missing-steps, unclear, other"),
+    ({**VOTE, "value": "no", "reason": "Outdated"}, 422, "reason: must be one of"),
+    ({**VOTE, "value": "no", "reason": 1}, 422, "reason: must be one of"),
+    ({**VOTE, "value": "no", "reason": ["other"]}, 422, "reason: must be one of"),
+    ({**VOTE, "value": "no", "reason": ""}, 422, "reason: must be one of"),
+    ({**VOTE, "value": "yes", "reason": "unclear"}, 422, 'reason: only a "no" vote carries a reason'),
 ]
 
 
@@ -438,7 +463,8 @@ def test_summary_counts_yes_no_ratio_and_views(client):
     rows = {(a["id"], a["lang"]): a for a in r.json()["articles"]}
     assert len(rows) == 6                                          # every catalogue article is listed
     assert rows[(1, "fr")] == {"id": 1, "lang": "fr", "title": "Premier article", "url": "/settings/a1/",
-                               "yes": 3, "no": 1, "helpful_ratio": 0.75, "views": 1}
+                               "yes": 3, "no": 1, "helpful_ratio": 0.75, "views": 1,
+                               "reasons": {"outdated": 0, "missing-steps": 0, "unclear": 0, "other": 0}}
     assert rows[(2, "en")]["helpful_ratio"] == 0.0
     assert rows[(3, "fr")]["helpful_ratio"] is None and rows[(3, "fr")]["yes"] == 0
     only_en = client.get("/api/feedback/summary?lang=en").json()["articles"]

@@ -116,7 +116,8 @@ def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
          [Vote(1, "fr", "yes")] * 3 + [Vote(1, "fr", "no", "Il manque une capture.", t)]
          + [Vote(2, "en", "no", "Wrong menu name \x1b[2J\x1b[31m and \u202eevil\u2028line\u2029para", t)]
          + [Vote(2, "en", "yes")]
-         + [Vote(3, "en", "no")] * 2 + [View(3, "en")] * 7)
+         + [Vote(3, "en", "no", None, t, None, "missing-steps")] + [Vote(3, "en", "no", None, t, None, "unclear")]
+         + [View(3, "en")] * 7)
     r = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     out = r.stdout
@@ -124,6 +125,7 @@ def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
     order = [l for l in lines if "article" in l and "%" in l]
     assert [l.split()[-2] for l in order] == ["Third", "Second", "Premier"]     # 0 %, 50 %, 75 %
     assert "0%" in order[0] and "7" in order[0].split()
+    assert lines[lines.index(order[0]) + 1].split() == ["reasons:", "missing-steps", "1,", "unclear", "1"]
     assert "Il manque une capture." in out and "2026-05-04" in out
     assert "\x1b" not in out and "\u202e" not in out                 # terminal escapes are neutralised
     assert "\u2028" not in out and "\u2029" not in out               # so are the Unicode line breaks

@@ -29,6 +29,7 @@ def backend(request, tmp_path):
         return s
 
     open_.kind = request.param
+    open_.target = target
     yield open_
     for s in opened:
         s.close()
@@ -87,6 +88,48 @@ def test_a_vote_reported_again_with_its_vote_id_is_counted_once(backend):
     assert s.totals() == {(1, "fr"): Counts(0, 1, 0), (2, "fr"): Counts(0, 0, 1), (1, "en"): Counts(0, 1, 0),
                           (3, "en"): Counts(0, 0, 1)}
     assert s.vote_count() == 4 and [c.comment for c in s.comments()] == ["non"]
+
+
+def test_reasons_are_stored_replaced_with_their_vote_and_counted_per_article(backend):
+    s = backend()
+    vid = "reason-vote-0002"
+    s.record([Vote(1, "fr", "no", None, T0, vid, "outdated"), Vote(1, "fr", "no", None, T0, None, "unclear"),
+              Vote(1, "en", "no", None, T0 + timedelta(days=1), None, "unclear"), Vote(2, "fr", "no", "x", T0)])
+    assert s.reasons() == {(1, "fr"): {"outdated": 1, "unclear": 1}, (1, "en"): {"unclear": 1}}
+    s.record([Vote(1, "fr", "no", "Étape 2 ?", T0 + timedelta(minutes=1), vid, "missing-steps")])
+    assert s.reasons() == {(1, "fr"): {"missing-steps": 1, "unclear": 1}, (1, "en"): {"unclear": 1}}
+    assert s.reasons(since=(T0 + timedelta(days=1)).date()) == {(1, "en"): {"unclear": 1}}
+    s.record([Vote(1, "fr", "yes", None, T0 + timedelta(days=2), vid)])       # a "yes" carries no reason
+    assert s.reasons()[(1, "fr")] == {"unclear": 1}
+    with pytest.raises(ValueError, match="reason"):
+        s.record([Vote(1, "fr", "yes", None, T0, None, "unclear")])
+    with pytest.raises(ValueError, match="reason"):
+        s.record([Vote(1, "fr", "no", None, T0, None, "boring")])
+    assert s.vote_count() == 4
+
+
+def test_a_database_from_before_reasons_keeps_its_votes_and_takes_reasons(backend):
+    old_votes = ("CREATE TABLE votes (seq {seq} PRIMARY KEY, article_id INTEGER NOT NULL, lang TEXT NOT NULL, "
+                 "value TEXT NOT NULL, comment TEXT, created {time} NOT NULL, vote_id TEXT)")
+    insert = "INSERT INTO votes (article_id, lang, value, comment, created, vote_id) VALUES ({p})"
+    row = (1, "fr", "no", "ancien", T0, "old-vote-0001")
+    if backend.kind == "sqlite":
+        import sqlite3
+        conn = sqlite3.connect(str(backend.target["db"]))
+        conn.execute(old_votes.format(seq="INTEGER", time="TEXT"))
+        conn.execute(insert.format(p=", ".join("?" * 6)), (*row[:4], T0.isoformat(), row[5]))
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+        with psycopg.connect(backend.target["database_url"]) as conn:
+            conn.execute(old_votes.format(seq="BIGSERIAL", time="TIMESTAMPTZ"))
+            conn.execute(insert.format(p=", ".join(["%s"] * 6)), row)
+    s = backend()
+    [c] = s.comments()
+    assert (c.article_id, c.comment, c.created) == (1, "ancien", T0) and s.reasons() == {}
+    s.record([Vote(1, "fr", "no", "ancien", T0, "old-vote-0001", "other")])       # the old vote, replaced
+    assert s.vote_count() == 1 and s.reasons() == {(1, "fr"): {"other": 1}}
 
 
 def test_instances_reporting_the_same_vote_ids_concurrently_count_each_once(backend):

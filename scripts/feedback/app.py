@@ -1,10 +1,11 @@
 """The ASGI service (Starlette, served by uvicorn).
 
-    POST /api/feedback          {"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?, "vote_id"?}
-                                -> 201 (the same vote_id again replaces that vote: counted once)
+    POST /api/feedback          {"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?, "vote_id"?,
+                                "reason"?} -> 201 (the same vote_id again replaces that vote: counted once;
+                                reason: outdated|missing-steps|unclear|other, with "no" only)
     POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
     GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
-                                helpful_ratio, views
+                                helpful_ratio, views, reasons {code: n} (every code, 0 included)
     GET  /api/health            -> {"ok": true, "articles": N}, or 503 {"ok": false, "storage": "<why>", ...}
                                 when the database cannot take votes (file deleted, not writable, disk full,
                                 unreachable)
@@ -37,7 +38,7 @@ from starlette.routing import Route
 from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_VOTES_PER_DAY
 from .catalogue import Catalogue, CatalogueFile
 from .limits import RateLimiter, VoteLimiter
-from .storage import Event, Rejected, Storage, StorageError, Vote
+from .storage import REASONS, Event, Rejected, Storage, StorageError, Vote
 from .validation import MAX_BODY, Invalid, check_content_type, parse_json, validate_view, validate_vote
 
 log = logging.getLogger("feedback")
@@ -303,6 +304,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
             except ValueError:
                 return json_response({"error": "since: expected a date YYYY-MM-DD"}, 422)
         totals = await batcher.read(storage.totals, since)
+        reasons = await batcher.read(storage.reasons, since)
         order = {code: n for n, code in enumerate(cat.languages)}
         keys = set(totals) | set(cat.articles)
         rows = []
@@ -316,7 +318,8 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                          "url": art.url if art else None,
                          "yes": c.yes if c else 0, "no": c.no if c else 0,
                          "helpful_ratio": round(ratio, 4) if ratio is not None else None,
-                         "views": c.views if c else 0})
+                         "views": c.views if c else 0,
+                         "reasons": {r: reasons.get((art_id, code), {}).get(r, 0) for r in REASONS}})
         return json_response({"generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                               "since": since.isoformat() if since else None, "articles": rows})
 

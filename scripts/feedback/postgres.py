@@ -7,8 +7,8 @@ from datetime import date, timezone
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from .storage import (DAILY_UPSERT, HEALTH_TABLE, HEALTH_WRITE, Event, Rejected, StorageError, VoteKey, _now, _Plan,
-                      _Reads)
+from .storage import (DAILY_UPSERT, HEALTH_TABLE, HEALTH_WRITE, REASON_CHECK, Event, Rejected, StorageError, VoteKey,
+                      _now, _Plan, _Reads)
 
 PG_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS votes (
@@ -21,6 +21,7 @@ PG_SCHEMA = [
         vote_id    TEXT    CHECK (vote_id IS NULL OR char_length(vote_id) <= 64)
     )""",
     "ALTER TABLE votes ADD COLUMN IF NOT EXISTS vote_id TEXT",          # a database from before vote_id
+    f"ALTER TABLE votes ADD COLUMN IF NOT EXISTS reason TEXT CHECK ({REASON_CHECK})",   # from before reasons
     "CREATE UNIQUE INDEX IF NOT EXISTS votes_vote_id ON votes (vote_id, article_id, lang)",
     """CREATE TABLE IF NOT EXISTS daily (
         article_id INTEGER NOT NULL,
@@ -120,16 +121,16 @@ class PostgresStorage(_Reads):
         def write(conn):
             with conn.cursor() as cur:
                 if plan.anonymous:
-                    cur.executemany("INSERT INTO votes (article_id, lang, value, comment, created) "
-                                    "VALUES (%s, %s, %s, %s, %s)", plan.anonymous)
+                    cur.executemany("INSERT INTO votes (article_id, lang, value, comment, created, reason) "
+                                    "VALUES (%s, %s, %s, %s, %s, %s)", plan.anonymous)
                 if plan.keyed:
                     ids = sorted({k[0] for k in plan.keyed})
                     inserts, updates = plan.split(self._stored(cur, ids))
                     if inserts:
                         cur.execute(
-                            "INSERT INTO votes (article_id, lang, value, comment, created, vote_id) "
+                            "INSERT INTO votes (article_id, lang, value, comment, created, vote_id, reason) "
                             "SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::timestamptz[], "
-                            "%s::text[]) ON CONFLICT (vote_id, article_id, lang) DO NOTHING "
+                            "%s::text[], %s::text[]) ON CONFLICT (vote_id, article_id, lang) DO NOTHING "
                             "RETURNING vote_id, article_id, lang", [list(col) for col in zip(*inserts)])
                         done = {tuple(r) for r in cur.fetchall()}
                         plan.count_inserted([r for r in inserts if (r[5], r[0], r[1]) in done])
@@ -140,7 +141,7 @@ class PostgresStorage(_Reads):
                                 raise StorageError("a vote_id conflict could not be resolved; try again")
                             updates += plan.split(again, only=lost)[1]
                     if updates:
-                        cur.executemany("UPDATE votes SET value = %s, comment = %s WHERE seq = %s", updates)
+                        cur.executemany("UPDATE votes SET value = %s, comment = %s, reason = %s WHERE seq = %s", updates)
                 daily = plan.daily_rows()
                 if daily:
                     cur.executemany(DAILY_UPSERT.format(p="%s"), daily)

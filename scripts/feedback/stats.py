@@ -19,7 +19,7 @@ from pathlib import Path
 from helpcenter.popular import popularity_by_day
 
 from .catalogue import Catalogue
-from .storage import Counts, Storage
+from .storage import REASONS, Counts, Storage
 
 
 def stats_data(totals: dict[tuple[int, str], Counts], now: datetime | None = None) -> dict:
@@ -76,6 +76,7 @@ def least_helpful(totals: dict[tuple[int, str], Counts], min_votes: int = 1, lan
 def report(storage: Storage, catalogue: Catalogue | None = None, lang: str | None = None, limit: int = 20,
            min_votes: int = 1, comments: int = 3, since: date | None = None) -> str:
     totals = storage.totals(since)
+    reasons = storage.reasons(since)
     rows = least_helpful(totals, min_votes, lang)
     lines = ["Least helpful articles first (helpful = yes / (yes + no))"
              + (f", since {since.isoformat()}" if since else "") + ":", ""]
@@ -87,6 +88,9 @@ def report(storage: Storage, catalogue: Catalogue | None = None, lang: str | Non
             art = catalogue.get(art_id, code) if catalogue else None
             title = safe_text(art.title, 70) if art else "(not in the catalogue)"
             lines.append(f"  {c.helpful_ratio:>7.0%}  {c.yes:>5}  {c.no:>5}  {c.views:>6}  {code:<4}  {art_id:>4}  {title}")
+            given = reasons.get((art_id, code), {})
+            if given:
+                lines.append(f"  {'':>7}  reasons: " + ", ".join(f"{r} {given[r]}" for r in REASONS if r in given))
             if comments:
                 for cm in storage.comments(comments, (art_id, code)):
                     lines.append(f"  {'':>7}  {cm.created:%Y-%m-%d} {cm.value:>3}: {safe_text(cm.comment, 200)}")

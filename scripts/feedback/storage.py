@@ -4,20 +4,22 @@
     storage.totals(since=None)      {(id, lang): Counts(views, yes, no)}, optionally from a day on
     storage.days(since=None)        [(id, lang, day, Counts)]: the same per UTC day (popularity is capped per day)
     storage.comments(limit, article=None)   latest votes that carry a comment, newest first
+    storage.reasons(since=None)     {(id, lang): {reason: n}}: the reasons given with "no" votes
     storage.vote_count()            number of stored votes
     storage.problem()               why writes would fail now, from a cheap check (None: no known problem)
     storage.check_writable()        a real, tiny write; StorageError when the database cannot be written
     storage.close()
 
 Tables (same in both): ``votes`` keeps one row per vote (value, optional comment, time, optional
-``vote_id``; no client address, nothing else about the reader); ``daily`` keeps per article, language and
+``vote_id``, optional ``reason``: one of ``REASONS``, only with "no"; no client address, nothing else
+about the reader); ``daily`` keeps per article, language and
 UTC day the counts of views, yes and no, updated in the same transaction as ``votes``. Several service
 instances can share one PostgreSQL database (or one SQLite file on one machine). All SQL is parameterised.
 SQLite is here; PostgreSQL in ``postgres``.
 
 A vote with a ``vote_id`` (a random id the widget gives one reader's vote on one article) that is
 reported again (a comment added after "no", a change of mind) replaces the earlier report: it is counted
-once, with its latest value and comment, on the day it was first cast.
+once, with its latest value, comment and reason, on the day it was first cast.
 """
 from __future__ import annotations
 
@@ -36,6 +38,9 @@ from helpcenter.popular import Counts  # the counts the statistics file carries,
 
 log = logging.getLogger("feedback")
 MIN_FREE_BYTES = 1 << 20     # less free space than this on the SQLite file's disk: reported as full
+# Why a reader answered "no" (one click in the widget, labels in helpcenter.strings): the fixed codes.
+REASONS = ("outdated", "missing-steps", "unclear", "other")
+REASON_CHECK = "reason IS NULL OR (value = 'no' AND reason IN ({}))".format(", ".join(f"'{r}'" for r in REASONS))
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Vote:
     comment: str | None = None
     created: datetime | None = None   # UTC; now when None
     vote_id: str | None = None        # the same vote reported again replaces it (see the module docstring)
+    reason: str | None = None         # one of REASONS, only with "no"
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class Storage(Protocol):
     def totals(self, since: date | None = None) -> dict[tuple[int, str], Counts]: ...
     def days(self, since: date | None = None) -> list[tuple[int, str, date, Counts]]: ...
     def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]: ...
+    def reasons(self, since: date | None = None) -> dict[tuple[int, str], dict[str, int]]: ...
     def vote_count(self) -> int: ...
     def problem(self) -> str | None: ...
     def check_writable(self) -> None: ...
@@ -107,44 +114,46 @@ class _Plan:
 
     def __init__(self, events: Sequence[Event]):
         self.anonymous: list[tuple] = []
-        self.keyed: dict[VoteKey, tuple[str, str | None, datetime]] = {}
+        self.keyed: dict[VoteKey, tuple[str, str | None, str | None, datetime]] = {}
         self.delta: Counter = Counter()
         for e in events:
             if isinstance(e, Vote):
                 if e.value not in ("yes", "no"):
                     raise ValueError(f"a vote is 'yes' or 'no', not {e.value!r}")
+                if e.reason is not None and (e.value != "no" or e.reason not in REASONS):
+                    raise ValueError(f"a reason is one of {', '.join(REASONS)}, with a 'no' vote only")
                 created = (e.created or _now()).astimezone(timezone.utc)
                 if e.vote_id is None:
-                    self.anonymous.append((e.article_id, e.lang, e.value, e.comment, created))
+                    self.anonymous.append((e.article_id, e.lang, e.value, e.comment, created, e.reason))
                     self.delta[(e.article_id, e.lang, created.date(), e.value)] += 1
                 else:
                     key = (e.vote_id, e.article_id, e.lang)
-                    first = self.keyed.get(key, (None, None, created))[2]
-                    self.keyed[key] = (e.value, e.comment, first)
+                    first = self.keyed.get(key, (None, None, None, created))[3]
+                    self.keyed[key] = (e.value, e.comment, e.reason, first)
             elif isinstance(e, View):
                 self.delta[(e.article_id, e.lang, e.day or _now().date(), "views")] += 1
             else:
                 raise TypeError(f"not a storage event: {e!r}")
 
     def split(self, stored: dict[VoteKey, tuple[int, str, date]], only: Iterable[VoteKey] | None = None):
-        """(rows to insert, (value, comment, seq) updates) given the keyed votes already stored
+        """(rows to insert, (value, comment, reason, seq) updates) given the keyed votes already stored
         {key: (seq, value, day)}; counts the deltas of the updates."""
         inserts, updates = [], []
         for key in sorted(self.keyed if only is None else only):
-            value, comment, created = self.keyed[key]
+            value, comment, reason, created = self.keyed[key]
             vote_id, art, lang = key
             if key in stored:
                 seq, old, day = stored[key]
-                updates.append((value, comment, seq))
+                updates.append((value, comment, reason, seq))
                 if old != value:
                     self.delta[(art, lang, day, old)] -= 1
                     self.delta[(art, lang, day, value)] += 1
             else:
-                inserts.append((art, lang, value, comment, created, vote_id))
+                inserts.append((art, lang, value, comment, created, vote_id, reason))
         return inserts, updates
 
     def count_inserted(self, rows) -> None:
-        for art, lang, value, _, created, _ in rows:
+        for art, lang, value, _, created, *_ in rows:
             self.delta[(art, lang, created.date(), value)] += 1
 
     def daily_rows(self) -> list[tuple]:
@@ -161,7 +170,7 @@ class _Plan:
 
 # ---------------------------------------------------------------------------------------------- SQLite
 
-SQLITE_SCHEMA = """
+SQLITE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS votes (
     seq        INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL CHECK (article_id >= 1),
@@ -169,7 +178,8 @@ CREATE TABLE IF NOT EXISTS votes (
     value      TEXT    NOT NULL CHECK (value IN ('yes', 'no')),
     comment    TEXT    CHECK (comment IS NULL OR length(comment) <= 500),
     created    TEXT    NOT NULL,
-    vote_id    TEXT    CHECK (vote_id IS NULL OR length(vote_id) <= 64)
+    vote_id    TEXT    CHECK (vote_id IS NULL OR length(vote_id) <= 64),
+    reason     TEXT    CHECK ({REASON_CHECK})
 );
 CREATE UNIQUE INDEX IF NOT EXISTS votes_vote_id ON votes (vote_id, article_id, lang);
 CREATE TABLE IF NOT EXISTS daily (
@@ -237,6 +247,20 @@ class _Reads:
         rows = self._query(sql + f" ORDER BY seq DESC LIMIT {self.PARAM}", (*params, int(limit)))
         return [Comment(a, l, v, c, self._created(t)) for a, l, v, c, t in rows]
 
+    def reasons(self, since: date | None = None) -> dict[tuple[int, str], dict[str, int]]:
+        sql = "SELECT article_id, lang, reason, COUNT(*) FROM votes WHERE reason IS NOT NULL"
+        params: tuple = ()
+        if since is not None:       # on the day the vote was first cast, like the daily counts
+            sql += f" AND created >= {self.PARAM}"
+            params = (self._since(since),)
+        out: dict[tuple[int, str], dict[str, int]] = {}
+        for a, l, r, n in self._query(sql + " GROUP BY article_id, lang, reason", params):
+            out.setdefault((a, l), {})[r] = int(n)
+        return out
+
+    def _since(self, day: date):
+        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
     def vote_count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM votes")[0][0])
 
@@ -263,6 +287,8 @@ class SQLiteStorage(_Reads):
                     columns = {r[1] for r in self._conn.execute("PRAGMA table_info(votes)")}
                     if columns and "vote_id" not in columns:       # a database from before vote_id
                         self._conn.execute("ALTER TABLE votes ADD COLUMN vote_id TEXT")
+                    if columns and "reason" not in columns:        # a database from before reasons
+                        self._conn.execute(f"ALTER TABLE votes ADD COLUMN reason TEXT CHECK ({REASON_CHECK})")
                     for stmt in SQLITE_SCHEMA.split(";"):
                         if stmt.strip():
                             self._conn.execute(stmt)
@@ -351,6 +377,9 @@ class SQLiteStorage(_Reads):
     def _created(self, value) -> datetime:
         return datetime.fromisoformat(value)
 
+    def _since(self, day: date):
+        return day.isoformat()      # "YYYY-MM-DD" sorts before every ISO time of that day
+
     def describe(self) -> str:
         return f"sqlite:{self.path}"
 
@@ -359,18 +388,19 @@ class SQLiteStorage(_Reads):
         if not plan:
             return
         iso = lambda rows: [(*r[:4], r[4].isoformat(), *r[5:]) for r in rows]  # noqa: E731
-        insert = "INSERT INTO votes (article_id, lang, value, comment, created, vote_id) VALUES (?, ?, ?, ?, ?, ?)"
+        insert = ("INSERT INTO votes (article_id, lang, value, comment, created, vote_id, reason) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)")
         with self._lock:
             self._check_file()
             try:
                 self._conn.execute("BEGIN IMMEDIATE")      # one writer at a time: no concurrent insert below
                 try:
-                    self._conn.executemany(insert, [(*r, None) for r in iso(plan.anonymous)])
+                    self._conn.executemany(insert, [(*r[:5], None, r[5]) for r in iso(plan.anonymous)])
                     if plan.keyed:
                         inserts, updates = plan.split(self._stored(sorted({k[0] for k in plan.keyed})))
                         self._conn.executemany(insert, iso(inserts))
                         plan.count_inserted(inserts)
-                        self._conn.executemany("UPDATE votes SET value = ?, comment = ? WHERE seq = ?", updates)
+                        self._conn.executemany("UPDATE votes SET value = ?, comment = ?, reason = ? WHERE seq = ?", updates)
                     self._conn.executemany(DAILY_UPSERT.format(p="?"),
                                            [(a, l, d.isoformat(), *n) for a, l, d, *n in plan.daily_rows()])
                     self._conn.execute("COMMIT")

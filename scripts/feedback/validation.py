@@ -13,7 +13,7 @@ import unicodedata
 from datetime import datetime, timezone
 
 from .catalogue import Catalogue
-from .storage import View, Vote
+from .storage import REASONS, View, Vote
 
 MAX_BODY = 2048        # bytes
 MAX_COMMENT = 500      # characters
@@ -21,7 +21,7 @@ MAX_URL = 500
 MAX_TITLE = 300
 MAX_ID = 2**31 - 1
 
-VOTE_FIELDS = {"id", "lang", "value", "comment", "url", "title", "vote_id"}
+VOTE_FIELDS = {"id", "lang", "value", "comment", "url", "title", "vote_id", "reason"}
 VOTE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 VIEW_FIELDS = {"id", "lang", "url", "title"}
 VALUES = ("yes", "no")
@@ -167,9 +167,10 @@ def _raise(problems: list[dict]) -> None:
 
 
 def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None) -> Vote:
-    """{"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?, "vote_id"?} -> Vote (url and
+    """{"id", "lang", "value": "yes"|"no", "comment"?, "url"?, "title"?, "vote_id"?, "reason"?} -> Vote (url and
     title are checked, not stored). ``vote_id`` is the random id the widget gives one reader's vote on one
-    article: reporting it again (comment added, mind changed) replaces that vote instead of adding one."""
+    article: reporting it again (comment added, mind changed) replaces that vote instead of adding one.
+    ``reason`` (one of ``storage.REASONS``, or null) says why a "no"."""
     problems: list[dict] = []
     _check_common(data, VOTE_FIELDS, ("id", "lang", "value"), catalogue, problems)
     value = data.get("value")
@@ -189,10 +190,16 @@ def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None)
     vote_id = data.get("vote_id")
     if vote_id is not None and not (isinstance(vote_id, str) and VOTE_ID.fullmatch(vote_id)):
         problems.append({"field": "vote_id", "message": "must be 8 to 64 letters, digits, '-' or '_'"})
+    reason = data.get("reason")
+    if reason is not None:
+        if reason not in REASONS:
+            problems.append({"field": "reason", "message": f"must be one of {', '.join(REASONS)} (or null)"})
+        elif value != "no":
+            problems.append({"field": "reason", "message": 'only a "no" vote carries a reason'})
     _raise(problems)
     comment = comment.strip() if isinstance(comment, str) else ""
     created = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    return Vote(data["id"], data["lang"], value, comment or None, created, vote_id)
+    return Vote(data["id"], data["lang"], value, comment or None, created, vote_id, reason)
 
 
 def validate_view(data: dict, catalogue: Catalogue, now: datetime | None = None) -> View:
