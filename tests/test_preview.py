@@ -111,11 +111,11 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
                 expect="pages")
     assert "settings/segment-logo/index.html" in body.pages
     assert "ajouté pendant" in (served / "settings/segment-logo/index.html").read_text(encoding="utf-8")
-    title = save(set_key(docs / "en/settings/hosted-pages-css.md", "title", '"How to change the CSS of hosted pages?"'),
+    title = save(set_key(docs / "en/settings/hosted-pages-css.md", "title", '"How to change the CSS of Hosted Pages?"'),
                  expect="pages")
     assert "en/settings/index.html" in title.pages and len(title.pages) < len(files_of(served))
     beyond = save(set_key(docs / "fr/settings/upgrade-at-renewal-hosted-pages.md", "title",    # id 20: not in the
-                          '"Changer d\'offre au renouvellement depuis les pages hébergées ?"'), expect="pages")  # short sidebar
+                          '"Changer d\'offre au renouvellement depuis les Pages hébergées ?"'), expect="pages")  # short sidebar
     assert len(beyond.pages) < len(title.pages)
     save(set_key(docs / "en/settings/url-redirections.md", "tags", "[redirections, css, api]"), expect="pages")
     save(set_key(docs / "fr/settings/emails/auto-send-invoices.md", "related", "[9, 12, 14]"), expect="pages")
