@@ -37,6 +37,7 @@ def test_vote_in_the_browser_reaches_the_collector_summary(site, browser, tmp_pa
         page = browser.new_page()
         page.goto(server.url + "/settings/invoice-footer/")
         page.get_by_role("button", name="Non", exact=True).click()
+        page.get_by_role("radio", name="Étapes manquantes").click()
         page.locator("form[data-kb-feedback] textarea").fill("Il manque la liste des 5 lignes.")
         page.get_by_role("button", name="Envoyer").click()
         page.goto(server.url + "/en/settings/invoice-footer/")
@@ -48,7 +49,8 @@ def test_vote_in_the_browser_reaches_the_collector_summary(site, browser, tmp_pa
             items = data["articles"] if isinstance(data, dict) else data
             found = {(r["id"], r["lang"]): r for r in items if r["id"] == 8}
             ok = (found.get((8, "fr"), {}).get("no") == 1 and found.get((8, "en"), {}).get("yes") == 1
-                  and found[(8, "fr")].get("views") == 1)
+                  and found[(8, "fr")].get("views") == 1
+                  and found[(8, "fr")].get("reasons", {}).get("missing-steps") == 1)
             return found if ok else None
 
         found = wait_for(rows)
@@ -56,6 +58,8 @@ def test_vote_in_the_browser_reaches_the_collector_summary(site, browser, tmp_pa
         fr, en = found[(8, "fr")], found[(8, "en")]
         # the comment replaced the first "no" (same vote): counted once
         assert (fr["yes"], fr["no"]) == (0, 1)
+        assert fr["reasons"] == {"outdated": 0, "missing-steps": 1, "unclear": 0, "other": 0}
+        assert en["reasons"] == {"outdated": 0, "missing-steps": 0, "unclear": 0, "other": 0}
         assert (en["yes"], en["no"]) == (1, 0)
         assert en["views"] == 1
     finally:

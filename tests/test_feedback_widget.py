@@ -25,7 +25,7 @@ def test_every_article_has_the_vote_with_labels_in_its_language(site, lang):
             (yes, "button", "yes"), (no, "button", "no")]
         assert form["data-lang"] == lang
         assert form.select_one("textarea")["maxlength"] == "500"
-        label = form.select_one("label")
+        label = form.select_one("label[for]")
         assert label["for"] == form.select_one("textarea")["id"]
         assert form.select_one(".kb-feedback__contact").get_text(strip=True) == contact
 
@@ -276,4 +276,51 @@ def test_a_vote_id_the_collector_refused_is_not_reused(served, browser):
     page.reload()
     page.get_by_role("button", name="Yes", exact=True).click()
     assert _wait(page, received, 4)[3]["vote_id"] == again["vote_id"]  # remembered, not the refused one
+    page.close()
+
+
+REASONS = {"fr": ("Qu\u2019est-ce qui n\u2019allait pas\u202f?", ["Informations incorrectes ou obsolètes", "Étapes manquantes",
+                                                      "Difficile à comprendre", "Autre"]),
+           "en": ("What was wrong?", ["Incorrect or outdated information", "Missing steps", "Hard to understand",
+                                      "Other"])}
+
+
+@pytest.mark.parametrize("lang,path", [("fr", "/settings/segment-logo/"), ("en", "/en/settings/segment-logo/")])
+def test_after_no_a_reason_is_chosen_with_the_keyboard_or_one_click_and_sent_with_the_vote(served, browser,
+                                                                                           lang, path):
+    from feedback.storage import REASONS as CODES
+    server, _ = served
+    legend, labels = REASONS[lang]
+    _, yes, no, _, _ = LABELS[lang]
+    page = browser.new_page()
+    received = _route_collector(page, [])
+    page.goto(server.url + path)
+    group = page.get_by_role("group", name=legend)
+    assert not group.is_visible()                                  # only after "no"
+    page.get_by_role("button", name=no, exact=True).click()
+    assert _wait(page, received, 1)[0]["value"] == "no" and "reason" not in received[0]
+    assert group.is_visible()
+    radios = group.get_by_role("radio")
+    assert [radios.nth(i).get_attribute("value") for i in range(radios.count())] == list(CODES)
+    first = group.get_by_role("radio", name=labels[0], exact=True)
+    assert first.evaluate("r => r === document.activeElement")    # focus moved to the reasons
+    page.keyboard.press("Space")
+    assert _wait(page, received, 2)[1]["reason"] == "outdated"
+    page.keyboard.press("ArrowDown")                                 # arrows move and choose, as in any radio group
+    assert _wait(page, received, 3)[2]["reason"] == "missing-steps"
+    group.get_by_role("radio", name=labels[2], exact=True).click()   # one click
+    third = _wait(page, received, 4)[3]
+    assert third["reason"] == "unclear" and third["value"] == "no"
+    assert len({r["vote_id"] for r in received}) == 1                # the same vote, replaced each time
+    page.locator("form[data-kb-feedback] textarea").fill("?")
+    page.locator("form[data-kb-feedback] button[type=submit]").click()
+    sent = _wait(page, received, 5)[4]
+    assert (sent["reason"], sent["comment"]) == ("unclear", "?")
+    page.reload()
+    assert group.get_by_role("radio", name=labels[2], exact=True).is_checked()   # remembered
+    page.get_by_role("button", name=yes, exact=True).click()
+    assert "reason" not in _wait(page, received, 6)[5]                # a "yes" carries no reason
+    page.get_by_role("button", name=no, exact=True).click()
+    assert "reason" not in _wait(page, received, 7)[6]
+    assert not any(group.get_by_role("radio", name=l, exact=True).is_checked() for l in labels)
     page.close()

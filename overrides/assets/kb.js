@@ -22,7 +22,7 @@
   function save(form, state) {
     try {
       localStorage.setItem(storageKey(form), JSON.stringify({
-        value: state.value, comment: state.comment, commented: state.commented, vote_id: state.vote_id
+        value: state.value, comment: state.comment, commented: state.commented, vote_id: state.vote_id, reason: state.reason
       }));
     } catch (e) { /* private mode: the vote still counts, it is just not remembered */ }
   }
@@ -100,7 +100,7 @@
   }
 
   function payloadOf(form, state) {
-    return {
+    var p = {
       id: Number(form.dataset.id),
       lang: form.dataset.lang,
       url: form.dataset.url,
@@ -109,6 +109,8 @@
       comment: state.comment || "",
       vote_id: state.vote_id
     };
+    if (state.reason) p.reason = state.reason;
+    return p;
   }
 
   function setup(form) {
@@ -118,6 +120,7 @@
     post(form.dataset.viewsEndpoint, { id: Number(form.dataset.id), lang: form.dataset.lang });
     var state = load(form);
     if (state && state.comment) form.querySelector("textarea").value = state.comment;
+    if (state && state.reason) form.elements.reason.value = state.reason;
     render(form, state);
 
     function renewRefusedId(result) {
@@ -133,13 +136,22 @@
       var value = button.dataset.value;
       if (state && state.value === value) return;
       state = { value: value, comment: "", vote_id: (state && state.vote_id) || newVoteId() };
+      form.elements.reason.forEach(function (r) { r.checked = false; });
       save(form, state);
       render(form, state);
       var current = state;
       report(form, payloadOf(form, state)).then(function (result) {
         if (state === current && renewRefusedId(result)) post(form.dataset.endpoint, payloadOf(form, state));
       });
-      if (value === "no") form.querySelector("textarea").focus();
+      if (value === "no") form.elements.reason[0].focus();
+    });
+
+    /* a reason after "no": the same vote reported again, now with its reason */
+    form.addEventListener("change", function (ev) {
+      if (ev.target.name !== "reason" || !state || state.value !== "no") return;
+      state.reason = ev.target.value;
+      save(form, state);
+      report(form, payloadOf(form, state));
     });
 
     form.addEventListener("submit", function (ev) {
@@ -147,7 +159,7 @@
       if (!state || state.value !== "no" || form.dataset.kbSending) return;
       var comment = cutComment(form.querySelector("textarea").value);
       if (!comment) return;
-      state = { value: "no", comment: comment, vote_id: state.vote_id };
+      state = { value: "no", comment: comment, vote_id: state.vote_id, reason: state.reason };
       render(form, state);
       form.dataset.kbSending = "1";
       var current = state;

@@ -31,6 +31,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "vote_comment_sent": "Merci, votre commentaire a bien été envoyé.",
         "vote_comment_failed": "Désolés, votre commentaire n'a pas pu être envoyé. Vous pouvez réessayer.",
         "vote_contact": "Contacter le support",
+        "vote_reason_legend": "Qu'est-ce qui n'allait pas\u00a0?",
+        "vote_reason_outdated": "Informations incorrectes ou obsolètes",
+        "vote_reason_missing-steps": "Étapes manquantes",
+        "vote_reason_unclear": "Difficile à comprendre",
+        "vote_reason_other": "Autre",
         "incomplete_steps": "La procédure détaillée de cet article est en cours de rédaction. "
                             "Notre support vous guide en attendant.",
         "incomplete_content": "Cet article est en cours de rédaction. Notre support vous guide en attendant.",
@@ -92,6 +97,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "vote_comment_sent": "Thank you, your comment has been sent.",
         "vote_comment_failed": "Sorry, your comment could not be sent. Please try again.",
         "vote_contact": "Contact support",
+        "vote_reason_legend": "What was wrong?",
+        "vote_reason_outdated": "Incorrect or outdated information",
+        "vote_reason_missing-steps": "Missing steps",
+        "vote_reason_unclear": "Hard to understand",
+        "vote_reason_other": "Other",
         "incomplete_steps": "The detailed procedure in this article is still being written. "
                             "Our support team can guide you in the meantime.",
         "incomplete_content": "This article is still being written. Our support team can guide you in the meantime.",
