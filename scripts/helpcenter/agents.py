@@ -14,29 +14,22 @@ import json
 import re
 from pathlib import Path
 
-from . import links, synonyms
+from . import fences, links, synonyms
 from .catalogue import Article, Catalogue
 
 PAGE = "agents/index.html"
 DATA_FILE = "agents/agents.json"
 INCOMPLETE = ("missing-steps", "missing-content")
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SECTION = re.compile(r"^##\s+(.*?)\s*\{[^}]*#([\w:.-]+)[^}]*\}\s*#*\s*$")
 _MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 
 def sections(body: str) -> list[tuple[str, str]]:
     """(id, title) of the level-2 headings that carry an explicit id, outside fenced code."""
-    out, fence = [], None
-    for line in body.splitlines():
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
+    out = []
+    for _, line, code in fences.lines(body):
+        if code:
             continue
         s = _SECTION.match(line)
         if s:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import fences
 from .problems import Problem
 
 FILE = "glossary.yml"          # in the docs folder
@@ -192,7 +193,6 @@ def _term(entry, shown: str, problems: list[Problem]) -> Term | None:
 
 # --- what a reader sees ---------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _HIDDEN = [
     re.compile(r"<!--.*?-->", re.S),                         # HTML comments
     re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S),            # inline code
@@ -216,19 +216,8 @@ def mask_quotes(text: str) -> str:
 def mask(markdown: str) -> str:
     """``markdown`` with everything that is not reader text (see the module's docstring) replaced by
     spaces: same length and same lines, so that positions give line numbers."""
-    out, fence = [], None
-    for line in markdown.splitlines(keepends=True):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
-                fence = None
-            out.append(re.sub(r"[^\n]", " ", line))
-        elif m:
-            fence = m.group(1)
-            out.append(re.sub(r"[^\n]", " ", line))
-        else:
-            out.append(line)
-    text = "".join(out)
+    text = "".join(re.sub(r"[^\n]", " ", line) if code else line
+                   for _, line, code in fences.lines(markdown, keepends=True))
     for pattern in _HIDDEN:
         text = pattern.sub(_blank, text)
     return mask_quotes(text)

@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import history
+from . import fences, history
 from .catalogue import LANG_NAMES, Article, Catalogue
 from .problems import Problem
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _HEADING_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*#*\s*$")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -46,15 +45,8 @@ class Structure:
 def structure(body: str, first_line: int = 1) -> Structure:
     """Sections, heading ids, links and images of a Markdown body (fenced code is skipped)."""
     out = Structure()
-    fence = None
-    for n, line in enumerate(body.splitlines(), first_line):
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
+    for n, line, code in fences.lines(body, first_line):
+        if code:
             continue
         h = _HEADING.match(line)
         if h and not line.startswith(" " * 4):

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fences
 from .problems import Problem
 
 FOLDER = "_snippets"
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # pymdownx.snippets: `--8<-- "name"` on its own line, or a block of names between two `--8<--` lines;
 # a leading ';' escapes the directive
 _INLINE = re.compile(r"""^[ \t]*-{1,}8<-{1,}[ \t]+(["'])(.+?)\1[ \t]*$""")
@@ -38,21 +38,15 @@ def _name(raw: str) -> str:
 
 def directives(text: str, first_line: int = 1) -> list[tuple[int, str]]:
     """(line, snippet name) of every include directive of a Markdown text (fenced code skipped)."""
-    out, fence, block = [], None, False
-    for n, line in enumerate(text.splitlines(), first_line):
+    out, block = [], False
+    for n, line, code in fences.lines(text, first_line):
         if block:
             if _BLOCK.match(line):
                 block = False
             elif line.strip() and not line.lstrip().startswith(";"):
                 out.append((n, _name(line)))
             continue
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
+        if code:
             continue
         inline = _INLINE.match(line)
         if inline:
