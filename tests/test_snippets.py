@@ -10,7 +10,7 @@ import json
 import pytest
 
 import docs as docs_cli
-from conftest import Site, build
+from conftest import Site, build, plain
 from fixtures import edit, line_of, tiny_project
 
 STEPS = {"fr": "1. Ouvrez « Paramètres ».\n2. Cliquez sur « Enregistrer ».\n",
@@ -39,7 +39,8 @@ def built(tmp_path_factory):
 
 
 def steps(site: Site, url: str) -> list[str]:
-    return [li.get_text(" ", strip=True) for li in site.soup(site.page_file(url)).select("article ol li")]
+    """The numbered steps of the article's text (not the lists of related or popular articles)."""
+    return [plain(li.get_text(" ", strip=True)) for li in site.soup(site.page_file(url)).select("article > ol > li")]
 
 
 def test_each_language_includes_its_own_snippet(built):
