@@ -31,6 +31,18 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 
+
+def wait_until_ready(proc: subprocess.Popen, ready, timeout: float) -> bool:
+    """Poll ``ready()`` every 50 ms until it is true (True), ``proc`` exits or ``timeout`` passes (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        if ready():
+            return True
+        time.sleep(0.05)
+    return False
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ARTICLES = [(1, "Premier article", "First article"), (2, "Deuxième article", "Second article"),
@@ -89,16 +101,13 @@ class Service:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def _wait_ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
+        def healthy() -> bool:
             try:
-                if httpx.get(self.base_url + "/api/health", timeout=1).status_code == 200:
-                    return True
+                return httpx.get(self.base_url + "/api/health", timeout=1).status_code == 200
             except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
+                return False
+        if wait_until_ready(self.proc, healthy, timeout):
+            return True
         self.kill()
         return False
 

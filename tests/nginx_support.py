@@ -11,9 +11,10 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Callable
+
+from feedback_support import wait_until_ready
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -89,15 +90,14 @@ class Nginx:
                        if p.exists())
 
     def _wait_ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
+        def listening() -> bool:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return True
             except OSError:
-                time.sleep(0.05)
+                return False
+        if wait_until_ready(self.proc, listening, timeout):
+            return True
         self.stop()
         return False
 
