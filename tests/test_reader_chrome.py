@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from browser_support import SiteServer
 from conftest import LANGS, ROOT
@@ -208,7 +209,8 @@ def test_copy_link_button_is_an_svg_icon_with_a_label(page, server, lang):
     if lang == "fr":
         shoot(page, "fr-article")
     button.click()
-    assert button.get_attribute("aria-label") == t["copied"]
+    # the label changes once the clipboard has accepted the link (a promise): wait for it
+    expect(button).to_have_attribute("aria-label", t["copied"])
     assert page.evaluate("navigator.clipboard.readText()") == f"{server.url}{url}#security"
     shown = [s for s in button.locator("svg").all() if s.is_visible()]
     assert len(shown) == 1 and shown[0] != icon                          # a check mark now
