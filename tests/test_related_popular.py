@@ -90,6 +90,30 @@ def test_popular_from_statistics_file(tmp_path):
     assert [a.id for a in popular.rank(ARTICLES, "en", stats, 2)] == [4, 3]
 
 
+def test_search_clicks_add_to_the_day_then_the_day_is_capped():
+    day1, day2 = "2026-11-02", "2026-11-03"
+    stats = popular.popularity_by_day(
+        [(7, "fr", day1, popular.Counts(views=10, yes=1)), (7, "fr", day2, popular.Counts(views=3))],
+        [(7, "fr", day1, 4), (7, "fr", day2, 60), (8, "en", day1, 2)])
+    # day 1: 10 views + 10 × 1 yes + 5 × 4 clicks = 40; day 2: 3 + 5 × 60 = 303, capped at 200
+    assert stats[(7, "fr")] == popular.Counts(views=13, yes=1, no=0, search_clicks=64)
+    assert stats[(7, "fr")].popularity == 40 + 200
+    assert stats[(8, "en")].popularity == 10            # clicks alone, an article without views or votes
+
+
+def test_statistics_file_with_search_clicks(tmp_path):
+    f = tmp_path / "stats.json"
+    f.write_text(json.dumps({"version": 1, "articles": {
+        "2": {"fr": {"views": 40, "yes": 0, "no": 0, "search_clicks": 3}},      # 40 + 15 = 55
+        "4": {"fr": {"views": 50, "yes": 0, "no": 0}}}}))                       # no key: 0 clicks, 50
+    stats, warning = popular.load_stats(f)
+    assert warning is None and stats[(2, "fr")].search_clicks == 3 and stats[(4, "fr")].search_clicks == 0
+    assert [a.id for a in popular.rank(ARTICLES, "fr", stats, 2)] == [2, 4]
+    f.write_text(json.dumps({"version": 1, "articles": {"2": {"fr": {"views": 1, "search_clicks": "3"}}}}))
+    stats, warning = popular.load_stats(f)
+    assert stats is None and "article 2/fr: 'search_clicks' must be a whole number ≥ 0" in warning
+
+
 @pytest.mark.parametrize("content", ["{not json", '{"version": 2, "articles": {}}',
                                      '{"version": 1, "articles": {"x": {}}}',
                                      '{"version": 1, "articles": {"1": {"fr": {"views": -3}}}}'])
