@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from feedback.postgres import PostgresStorage, redact_url
-from feedback.storage import Counts, SQLiteStorage, StorageError, View, Vote, open_storage
+from feedback.queries import QueryCounts
+from feedback.storage import Counts, Search, SQLiteStorage, StorageError, View, Vote, open_storage
 from feedback_support import postgres
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -130,6 +131,118 @@ def test_a_database_from_before_reasons_keeps_its_votes_and_takes_reasons(backen
     assert (c.article_id, c.comment, c.created) == (1, "ancien", T0) and s.reasons() == {}
     s.record([Vote(1, "fr", "no", "ancien", T0, "old-vote-0001", "other")])       # the old vote, replaced
     assert s.vote_count() == 1 and s.reasons() == {(1, "fr"): {"other": 1}}
+
+
+def test_searches_are_counted_per_language_query_and_day(backend):
+    s = backend()
+    day2 = T0 + timedelta(days=1)
+    s.record([Search("fr", "Facture PDF", 3, None, T0), Search("fr", "  facture   pdf ", 0, None, T0),
+              Search("fr", "facture pdf", 4, 2, T0 + timedelta(hours=11, minutes=59)),
+              Search("en", "invoice", 0, None, T0), Search("fr", "facture pdf", 5, 2, day2),
+              Vote(1, "fr", "yes", None, T0), View(2, "fr", T0.date())])         # mixed in one batch
+    assert s.search_days() == [
+        ("en", "invoice", T0.date(), QueryCounts(searches=1, zero=1, clicks=0)),
+        ("fr", "facture pdf", T0.date(), QueryCounts(searches=3, zero=1, clicks=1)),
+        ("fr", "facture pdf", day2.date(), QueryCounts(searches=1, zero=0, clicks=1))]
+    assert s.search_clicks() == [(2, "fr", T0.date(), 1), (2, "fr", day2.date(), 1)]
+    assert s.search_days(since=day2.date()) == [("fr", "facture pdf", day2.date(), QueryCounts(1, 0, 1))]
+    assert s.search_clicks(since=day2.date() + timedelta(days=1)) == []
+    assert s.totals() == {(1, "fr"): Counts(0, 1, 0), (2, "fr"): Counts(1, 0, 0)}   # searches are not views
+
+
+def test_a_search_reported_again_with_its_search_id_is_replaced_and_counted_once(backend):
+    """The widget reports a settled search after a pause, then again when the reader clicks a result."""
+    s = backend()
+    sid = "9d1c7a52-search-0001"
+    s.record([Search("fr", "résilier", 0, None, T0, sid)])
+    assert s.search_days() == [("fr", "résilier", T0.date(), QueryCounts(1, 1, 0))]
+    s.record([Search("fr", "résilier abonnement", 2, 3, T0 + timedelta(days=1), sid)])
+    assert s.search_days() == [("fr", "résilier abonnement", T0.date(), QueryCounts(1, 0, 1))]  # first day kept
+    assert s.search_clicks() == [(3, "fr", T0.date(), 1)]
+    # the same id in another language is another search; repeats inside one batch count once
+    s.record([Search("en", "cancel", 1, None, T0, sid), Search("en", "cancel", 1, 1, T0, "search-0002"),
+              Search("en", "cancel plan", 1, 2, T0 + timedelta(minutes=1), "search-0002")])
+    assert s.search_days() == [("en", "cancel", T0.date(), QueryCounts(1, 0, 0)),
+                               ("en", "cancel plan", T0.date(), QueryCounts(1, 0, 1)),
+                               ("fr", "résilier abonnement", T0.date(), QueryCounts(1, 0, 1))]
+
+
+def test_only_the_scrubbed_normalised_query_is_stored(backend):
+    s = backend()
+    s.record([Search("fr", "Mon e-mail Jean.Dupont@Exemple.fr, tél 06 12 34 56 78", 0),
+              Search("fr", "Carte 4970 1012 3456 7890", 1, None, None, "search-0003")])
+    assert sorted(q for _, q, _, _ in s.search_days()) == ["carte [number]", "mon e-mail [email], tél [number]"]
+    if backend.kind == "sqlite":                       # not in the file either (nor in its write-ahead log)
+        s.close()
+        raw = b"".join(p.read_bytes() for p in backend.target["db"].parent.glob("feedback.sqlite3*"))
+        assert b"dupont" not in raw.lower() and b"4970" not in raw and b"06 12" not in raw
+
+
+def test_searches_the_database_refuses_store_nothing_of_their_batch(backend):
+    s = backend()
+    with pytest.raises(ValueError, match="results"):
+        s.record([Search("fr", "ok", 1), Search("fr", "négatif", -1)])
+    with pytest.raises(StorageError):
+        s.record([Search("fr", "ok", 1), Vote(1, "fr", "yes"), Search("fr", "   ", 1)])   # empty once cleaned
+    with pytest.raises(StorageError):
+        s.record([Search("fr", "ok", 1), Search("fr", "clic", 1, 0)])                     # no article 0
+    assert s.search_days() == [] and s.vote_count() == 0
+
+
+def test_a_database_from_before_searches_gets_the_table_and_keeps_its_data(backend):
+    """A database the previous version made (votes and daily only): opened, it gains ``searches``."""
+    votes = ("CREATE TABLE votes (seq {seq} PRIMARY KEY, article_id INTEGER NOT NULL, lang TEXT NOT NULL, "
+             "value TEXT NOT NULL, comment TEXT, created {time} NOT NULL, vote_id TEXT, reason TEXT)")
+    daily = ("CREATE TABLE daily (article_id INTEGER NOT NULL, lang TEXT NOT NULL, day {day} NOT NULL, "
+             "views INTEGER NOT NULL DEFAULT 0, yes INTEGER NOT NULL DEFAULT 0, no INTEGER NOT NULL DEFAULT 0, "
+             "PRIMARY KEY (article_id, lang, day))")
+    if backend.kind == "sqlite":
+        import sqlite3
+        conn = sqlite3.connect(str(backend.target["db"]))
+        conn.execute(votes.format(seq="INTEGER", time="TEXT"))
+        conn.execute(daily.format(day="TEXT"))
+        conn.execute("INSERT INTO votes (article_id, lang, value, created) VALUES (1, 'fr', 'yes', ?)",
+                     (T0.isoformat(),))
+        conn.execute("INSERT INTO daily VALUES (1, 'fr', ?, 4, 1, 0)", (T0.date().isoformat(),))
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+        with psycopg.connect(backend.target["database_url"]) as conn:
+            conn.execute(votes.format(seq="BIGSERIAL", time="TIMESTAMPTZ"))
+            conn.execute(daily.format(day="DATE"))
+            conn.execute("INSERT INTO votes (article_id, lang, value, created) VALUES (1, 'fr', 'yes', %s)", (T0,))
+            conn.execute("INSERT INTO daily VALUES (1, 'fr', %s, 4, 1, 0)", (T0.date(),))
+    s = backend()
+    assert s.totals() == {(1, "fr"): Counts(4, 1, 0)} and s.vote_count() == 1 and s.search_days() == []
+    s.record([Search("fr", "facture", 2, 1, T0, "search-0004")])
+    assert s.search_days() == [("fr", "facture", T0.date(), QueryCounts(1, 0, 1))]
+    s.close()
+    assert backend().search_clicks() == [(1, "fr", T0.date(), 1)]        # reopened: schema creation idempotent
+
+
+def test_instances_reporting_the_same_search_ids_concurrently_count_each_once(backend):
+    stores = [backend(), backend()]
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(40):
+                stores[n % 2].record([Search("fr", f"q{i % 4}", n, 1 + n % 3, T0, f"search-{i:04d}-abc"),
+                                      Search("en", "anonymous", 0, None, T0)])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    days = {(lang, q): c for lang, q, _, c in stores[0].search_days()}
+    assert sum(c.searches for (lang, _), c in days.items() if lang == "fr") == 40
+    assert days[("en", "anonymous")] == QueryCounts(searches=160, zero=160, clicks=0)
+    assert sum(n for *_, n in stores[1].search_clicks()) == 40
 
 
 def test_instances_reporting_the_same_vote_ids_concurrently_count_each_once(backend):

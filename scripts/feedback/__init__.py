@@ -1,4 +1,5 @@
-"""Feedback collector: a small self-hosted service that stores "Was this helpful?" votes and page views.
+"""Feedback collector: a small self-hosted service that stores "Was this helpful?" votes, page views and the
+searches readers settle on.
 
 It accepts votes only for the articles listed in the build's ``site/kb-catalogue.json``, stores them in
 SQLite (default, WAL) or PostgreSQL, serves a summary, prints a report of the least helpful articles and
@@ -9,10 +10,12 @@ exports the statistics file that the build reads to rank popular articles (``hel
     PYTHONPATH=scripts python -m feedback export --out data/stats.json
     PYTHONPATH=scripts python -m feedback dashboard --out report.html
 
-Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``storage`` (one
-small interface, SQLite; ``postgres``: PostgreSQL), ``limits`` (rate and daily vote limits per client),
-``connections`` (read deadline and connection cap for uvicorn), ``app`` (the ASGI service), ``stats``
-(report and export), ``dashboard`` (the HTML dashboard), ``cli`` (command line).
+Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``queries`` (search
+queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;
+``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases), ``limits``
+(rate and daily vote limits per client), ``connections`` (read deadline and connection cap for uvicorn),
+``app`` (the ASGI service), ``stats`` (report and export), ``dashboard`` (the HTML dashboard), ``cli``
+(command line).
 """
 
 import os

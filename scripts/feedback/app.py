@@ -4,6 +4,9 @@
                                 "reason"?} -> 201 (the same vote_id again replaces that vote: counted once;
                                 reason: outdated|missing-steps|unclear|other, with "no" only)
     POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
+    POST /api/search            {"lang", "query", "results", "clicked_id"?, "search_id"?} -> 201 (a search the
+                                reader settled on; only its cleaned query is kept, ``queries``; the same
+                                search_id again replaces that report)
     GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
                                 helpful_ratio, views, reasons {code: n} (every code, 0 included)
     GET  /api/health            -> {"ok": true, "articles": N}, or 503 {"ok": false, "storage": "<why>", ...}
@@ -39,7 +42,8 @@ from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_VOTES_PER_DAY
 from .catalogue import Catalogue, CatalogueFile
 from .limits import RateLimiter, VoteLimiter
 from .storage import REASONS, Event, Rejected, Storage, StorageError, Vote
-from .validation import MAX_BODY, Invalid, check_content_type, parse_json, validate_view, validate_vote
+from .validation import (MAX_BODY, Invalid, check_content_type, parse_json, validate_search, validate_view,
+                         validate_vote)
 
 log = logging.getLogger("feedback")
 
@@ -288,6 +292,9 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
     async def post_view(request: Request) -> Response:
         return await receive_event(request, validate_view)
 
+    async def post_search(request: Request) -> Response:
+        return await receive_event(request, validate_search)
+
     async def summary(request: Request) -> Response:
         cat = articles.current()
         params = request.query_params
@@ -375,6 +382,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
         routes=[
             Route("/api/feedback", post_feedback, methods=["POST"]),
             Route("/api/view", post_view, methods=["POST"]),
+            Route("/api/search", post_search, methods=["POST"]),
             Route("/api/feedback/summary", summary, methods=["GET"]),
             Route("/api/health", health, methods=["GET"]),
         ],

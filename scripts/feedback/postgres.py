@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from .storage import (DAILY_UPSERT, HEALTH_TABLE, HEALTH_WRITE, REASON_CHECK, Event, Rejected, StorageError, VoteKey,
                       _now, _Plan, _Reads)
+from .searches import PG_SEARCHES, SEARCH_UPSERT
 
 PG_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS votes (
@@ -32,6 +33,7 @@ PG_SCHEMA = [
         no         BIGINT  NOT NULL DEFAULT 0,
         PRIMARY KEY (article_id, lang, day)
     )""",
+    *PG_SEARCHES,
 ]
 PG_SCHEMA_LOCK = 0x6B62_6664  # advisory lock: instances starting together create the tables once
 
@@ -48,6 +50,7 @@ def redact_url(url: str) -> str:
 
 class PostgresStorage(_Reads):
     PARAM = "%s"
+    CREATED_DAY = "(created AT TIME ZONE 'UTC')::date"
     """PostgreSQL through psycopg 3. One connection, reopened after a failure; a failed batch raises
     ``StorageError`` and stores nothing (the transaction is rolled back)."""
 
@@ -145,6 +148,8 @@ class PostgresStorage(_Reads):
                 daily = plan.daily_rows()
                 if daily:
                     cur.executemany(DAILY_UPSERT.format(p="%s"), daily)
+                if plan.searches:
+                    cur.executemany(SEARCH_UPSERT.format(p="%s"), plan.searches)
 
         with self._lock:
             self._run(write)

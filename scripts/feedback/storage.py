@@ -1,10 +1,13 @@
 """Storage behind one small interface, with two implementations: SQLite (default) and PostgreSQL.
 
-    storage.record(events)          store a batch of Vote/View events atomically (all or nothing)
+    storage.record(events)          store a batch of Vote/View/Search events atomically (all or nothing)
     storage.totals(since=None)      {(id, lang): Counts(views, yes, no)}, optionally from a day on
     storage.days(since=None)        [(id, lang, day, Counts)]: the same per UTC day (popularity is capped per day)
     storage.comments(limit, article=None)   latest votes that carry a comment, newest first
     storage.reasons(since=None)     {(id, lang): {reason: n}}: the reasons given with "no" votes
+    storage.search_days(since=None) [(lang, query, day, QueryCounts(searches, zero, clicks))]: searches
+                                    per normalised query and UTC day of first report (``searches``)
+    storage.search_clicks(since=None)   [(id, lang, day, n)]: searches whose click led to that article
     storage.vote_count()            number of stored votes
     storage.problem()               why writes would fail now, from a cheap check (None: no known problem)
     storage.check_writable()        a real, tiny write; StorageError when the database cannot be written
@@ -13,13 +16,15 @@
 Tables (same in both): ``votes`` keeps one row per vote (value, optional comment, time, optional
 ``vote_id``, optional ``reason``: one of ``REASONS``, only with "no"; no client address, nothing else
 about the reader); ``daily`` keeps per article, language and
-UTC day the counts of views, yes and no, updated in the same transaction as ``votes``. Several service
+UTC day the counts of views, yes and no, updated in the same transaction as ``votes``; ``searches``
+keeps one row per search (its query only as ``queries.clean`` makes it; table and reads in ``searches``). Several service
 instances can share one PostgreSQL database (or one SQLite file on one machine). All SQL is parameterised.
 SQLite is here; PostgreSQL in ``postgres``.
 
 A vote with a ``vote_id`` (a random id the widget gives one reader's vote on one article) that is
 reported again (a comment added after "no", a change of mind) replaces the earlier report: it is counted
-once, with its latest value, comment and reason, on the day it was first cast.
+once, with its latest value, comment and reason, on the day it was first cast. A search reported again
+with its ``search_id`` is replaced the same way.
 """
 from __future__ import annotations
 
@@ -35,6 +40,9 @@ from typing import Iterable, Protocol, Sequence, Union
 from urllib.parse import urlsplit
 
 from helpcenter.popular import Counts  # the counts the statistics file carries, one definition
+
+from .queries import QueryCounts
+from .searches import SEARCH_UPSERT, SQLITE_SEARCHES, Search, SearchReads, search_rows
 
 log = logging.getLogger("feedback")
 MIN_FREE_BYTES = 1 << 20     # less free space than this on the SQLite file's disk: reported as full
@@ -61,7 +69,7 @@ class View:
     day: date | None = None    # UTC day; today when None
 
 
-Event = Union[Vote, View]
+Event = Union[Vote, View, Search]
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ class Storage(Protocol):
     def days(self, since: date | None = None) -> list[tuple[int, str, date, Counts]]: ...
     def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]: ...
     def reasons(self, since: date | None = None) -> dict[tuple[int, str], dict[str, int]]: ...
+    def search_days(self, since: date | None = None) -> list[tuple[str, str, date, QueryCounts]]: ...
+    def search_clicks(self, since: date | None = None) -> list[tuple[int, str, date, int]]: ...
     def vote_count(self) -> int: ...
     def problem(self) -> str | None: ...
     def check_writable(self) -> None: ...
@@ -109,13 +119,14 @@ VoteKey = tuple[str, int, str]     # (vote_id, article_id, lang)
 
 class _Plan:
     """A batch, ready to write: anonymous vote rows, the final state of each keyed vote (the last report
-    in the batch wins) and the daily counter deltas; ``apply_keyed`` adds the deltas of keyed votes once
-    the rows already stored are known."""
+    in the batch wins), the daily counter deltas and the search rows (``searches.search_rows``); ``split``
+    adds the deltas of keyed votes once the rows already stored are known."""
 
     def __init__(self, events: Sequence[Event]):
         self.anonymous: list[tuple] = []
         self.keyed: dict[VoteKey, tuple[str, str | None, str | None, datetime]] = {}
         self.delta: Counter = Counter()
+        searches: list[Search] = []
         for e in events:
             if isinstance(e, Vote):
                 if e.value not in ("yes", "no"):
@@ -132,8 +143,11 @@ class _Plan:
                     self.keyed[key] = (e.value, e.comment, e.reason, first)
             elif isinstance(e, View):
                 self.delta[(e.article_id, e.lang, e.day or _now().date(), "views")] += 1
+            elif isinstance(e, Search):
+                searches.append(e)
             else:
                 raise TypeError(f"not a storage event: {e!r}")
+        self.searches = search_rows(searches, _now())
 
     def split(self, stored: dict[VoteKey, tuple[int, str, date]], only: Iterable[VoteKey] | None = None):
         """(rows to insert, (value, comment, reason, seq) updates) given the keyed votes already stored
@@ -165,7 +179,7 @@ class _Plan:
         return [(*k, *v) for k, v in sorted(per_day.items()) if any(v)]
 
     def __bool__(self) -> bool:
-        return bool(self.anonymous or self.keyed or self.delta)
+        return bool(self.anonymous or self.keyed or self.delta or self.searches)
 
 
 # ---------------------------------------------------------------------------------------------- SQLite
@@ -205,7 +219,7 @@ ON CONFLICT (article_id, lang, day) DO UPDATE SET
 """
 
 
-class _Reads:
+class _Reads(SearchReads):
     """Read queries shared by both storages: only the placeholder and the value types differ."""
 
     PARAM = "?"
@@ -215,6 +229,9 @@ class _Reads:
 
     def _day(self, day: date):
         return day
+
+    def _day_value(self, value) -> date:
+        return value if isinstance(value, date) else date.fromisoformat(value)
 
     def _created(self, value) -> datetime:
         return value
@@ -235,8 +252,7 @@ class _Reads:
             sql += f" WHERE day >= {self.PARAM}"
             params = (self._day(since),)
         rows = self._query(sql + " ORDER BY article_id, lang, day", params)
-        return [(a, l, d if isinstance(d, date) else date.fromisoformat(d), Counts(int(v), int(y), int(n)))
-                for a, l, d, v, y, n in rows]
+        return [(a, l, self._day_value(d), Counts(int(v), int(y), int(n))) for a, l, d, v, y, n in rows]
 
     def comments(self, limit: int = 20, article: tuple[int, str] | None = None) -> list[Comment]:
         sql = "SELECT article_id, lang, value, comment, created FROM votes WHERE comment IS NOT NULL"
@@ -289,9 +305,8 @@ class SQLiteStorage(_Reads):
                         self._conn.execute("ALTER TABLE votes ADD COLUMN vote_id TEXT")
                     if columns and "reason" not in columns:        # a database from before reasons
                         self._conn.execute(f"ALTER TABLE votes ADD COLUMN reason TEXT CHECK ({REASON_CHECK})")
-                    for stmt in SQLITE_SCHEMA.split(";"):
-                        if stmt.strip():
-                            self._conn.execute(stmt)
+                    for stmt in [s for s in SQLITE_SCHEMA.split(";") if s.strip()] + SQLITE_SEARCHES:
+                        self._conn.execute(stmt)
                     self._conn.execute("COMMIT")
                 except BaseException:
                     self._conn.execute("ROLLBACK")
@@ -403,6 +418,7 @@ class SQLiteStorage(_Reads):
                         self._conn.executemany("UPDATE votes SET value = ?, comment = ?, reason = ? WHERE seq = ?", updates)
                     self._conn.executemany(DAILY_UPSERT.format(p="?"),
                                            [(a, l, d.isoformat(), *n) for a, l, d, *n in plan.daily_rows()])
+                    self._conn.executemany(SEARCH_UPSERT.format(p="?"), iso(plan.searches))
                     self._conn.execute("COMMIT")
                 except BaseException:
                     if self._conn.in_transaction:

@@ -1,7 +1,7 @@
 """Validation of request bodies: every field is checked, every problem is named, nothing is guessed.
 
-``parse_body`` turns (Content-Type, raw bytes) into a JSON object; ``validate_vote`` and
-``validate_view`` turn that object into a storage event or raise ``Invalid`` with the HTTP status, a
+``parse_body`` turns (Content-Type, raw bytes) into a JSON object; ``validate_vote``, ``validate_view``
+and ``validate_search`` turn that object into a storage event or raise ``Invalid`` with the HTTP status, a
 one-line message and the list of field problems. Messages never include request values except
 truncated field names, and they are only ever sent as JSON.
 """
@@ -13,7 +13,8 @@ import unicodedata
 from datetime import datetime, timezone
 
 from .catalogue import Catalogue
-from .storage import REASONS, View, Vote
+from .queries import MAX_QUERY, clean
+from .storage import REASONS, Search, View, Vote
 
 MAX_BODY = 2048        # bytes
 MAX_COMMENT = 500      # characters
@@ -24,6 +25,8 @@ MAX_ID = 2**31 - 1
 VOTE_FIELDS = {"id", "lang", "value", "comment", "url", "title", "vote_id", "reason"}
 VOTE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 VIEW_FIELDS = {"id", "lang", "url", "title"}
+SEARCH_FIELDS = {"lang", "query", "results", "clicked_id", "search_id"}
+MAX_RESULTS = 100_000
 VALUES = ("yes", "no")
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
@@ -131,15 +134,7 @@ def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], cata
     for k in unknown:
         problem(_short(k), "unknown field")
 
-    art_id, lang = data.get("id"), data.get("lang")
-    id_ok = lang_ok = False
-    if "id" in data:
-        if isinstance(art_id, bool) or not isinstance(art_id, int):
-            problem("id", f"must be a whole number (article id), not {_type_name(art_id)}")
-        elif not 1 <= art_id <= MAX_ID:
-            problem("id", "must be an article id ≥ 1")
-        else:
-            id_ok = True
+    lang, lang_ok = data.get("lang"), False
     if "lang" in data:
         if not isinstance(lang, str):
             problem("lang", f"must be text, one of {', '.join(catalogue.languages)}; not {_type_name(lang)}")
@@ -147,8 +142,15 @@ def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], cata
             problem("lang", f"unknown language; expected one of {', '.join(catalogue.languages)}")
         else:
             lang_ok = True
-    if id_ok and lang_ok and catalogue.get(art_id, lang) is None:
-        problem("id", f"unknown article: no article {art_id} in language {lang!r}")
+    id_field = "id" if "id" in allowed else "clicked_id"      # the article a vote, a view or a search is about
+    art_id = data.get(id_field)
+    if art_id is not None or (id_field == "id" and "id" in data):
+        if isinstance(art_id, bool) or not isinstance(art_id, int):
+            problem(id_field, f"must be a whole number (article id), not {_type_name(art_id)}")
+        elif not 1 <= art_id <= MAX_ID:
+            problem(id_field, "must be an article id ≥ 1")
+        elif lang_ok and catalogue.get(art_id, lang) is None:
+            problem(id_field, f"unknown article: no article {art_id} in language {lang!r}")
     for field, limit in (("url", MAX_URL), ("title", MAX_TITLE)):
         if field in data and field in allowed:
             value = data[field]
@@ -158,6 +160,13 @@ def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], cata
                 problem(field, f"too long: at most {limit} characters (got {len(value)})")
             elif _not_utf8(value):
                 problem(field, NOT_UTF8)
+
+
+def _check_random_id(data: dict, field: str, problems: list[dict]) -> None:
+    """vote_id, search_id: the widget's random id, or null."""
+    value = data.get(field)
+    if value is not None and not (isinstance(value, str) and VOTE_ID.fullmatch(value)):
+        problems.append({"field": field, "message": "must be 8 to 64 letters, digits, '-' or '_'"})
 
 
 def _raise(problems: list[dict]) -> None:
@@ -187,9 +196,7 @@ def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None)
             problems.append({"field": "comment", "message": "contains control characters"})
         elif _not_utf8(comment):
             problems.append({"field": "comment", "message": NOT_UTF8})
-    vote_id = data.get("vote_id")
-    if vote_id is not None and not (isinstance(vote_id, str) and VOTE_ID.fullmatch(vote_id)):
-        problems.append({"field": "vote_id", "message": "must be 8 to 64 letters, digits, '-' or '_'"})
+    _check_random_id(data, "vote_id", problems)
     reason = data.get("reason")
     if reason is not None:
         if reason not in REASONS:
@@ -199,7 +206,7 @@ def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None)
     _raise(problems)
     comment = comment.strip() if isinstance(comment, str) else ""
     created = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    return Vote(data["id"], data["lang"], value, comment or None, created, vote_id, reason)
+    return Vote(data["id"], data["lang"], value, comment or None, created, data.get("vote_id"), reason)
 
 
 def validate_view(data: dict, catalogue: Catalogue, now: datetime | None = None) -> View:
@@ -208,3 +215,36 @@ def validate_view(data: dict, catalogue: Catalogue, now: datetime | None = None)
     _check_common(data, VIEW_FIELDS, ("id", "lang"), catalogue, problems)
     _raise(problems)
     return View(data["id"], data["lang"], (now or datetime.now(timezone.utc)).date())
+
+
+def validate_search(data: dict, catalogue: Catalogue, now: datetime | None = None) -> Search:
+    """{"lang", "query", "results", "clicked_id"?, "search_id"?} -> Search, its query already as stored
+    (``queries.clean``: normalised, e-mail addresses and long digit runs replaced): the query as typed goes
+    no further. ``query``: 1 to 200 characters after trimming, no control characters; ``results``: the
+    number of results shown, 0 to 100,000; ``clicked_id``: the article opened from the results (or null);
+    ``search_id``: the widget's random id, the same one again replaces that report."""
+    problems: list[dict] = []
+    _check_common(data, SEARCH_FIELDS, ("lang", "query", "results"), catalogue, problems)
+    query = data.get("query")
+    if "query" in data:
+        if not isinstance(query, str):
+            problems.append({"field": "query", "message": f"must be text, not {_type_name(query)}"})
+        elif not query.strip():
+            problems.append({"field": "query", "message": "is empty"})
+        elif len(query.strip()) > MAX_QUERY:
+            problems.append({"field": "query",
+                             "message": f"too long: at most {MAX_QUERY} characters (got {len(query.strip())})"})
+        elif any(unicodedata.category(c) == "Cc" for c in query):
+            problems.append({"field": "query", "message": "contains control characters"})
+        elif _not_utf8(query):
+            problems.append({"field": "query", "message": NOT_UTF8})
+    results = data.get("results")
+    if "results" in data:
+        if isinstance(results, bool) or not isinstance(results, int):
+            problems.append({"field": "results", "message": f"must be a whole number, not {_type_name(results)}"})
+        elif not 0 <= results <= MAX_RESULTS:
+            problems.append({"field": "results", "message": f"must be between 0 and {MAX_RESULTS}"})
+    _check_random_id(data, "search_id", problems)
+    _raise(problems)
+    created = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    return Search(data["lang"], clean(query), results, data.get("clicked_id"), created, data.get("search_id"))
