@@ -14,8 +14,8 @@ Modules: ``catalogue`` (the build's article list), ``validation`` (request bodie
 queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;
 ``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases), ``limits``
 (rate and daily vote limits per client), ``connections`` (read deadline and connection cap for uvicorn),
-``app`` (the ASGI service), ``stats`` (report and export), ``dashboard`` (the HTML dashboard), ``cli``
-(command line).
+``app`` (the ASGI service), ``stats`` (report and export), ``dashboard`` (the HTML dashboard),
+``webdashboard`` (``GET /dashboard`` behind a token), ``cli`` (command line).
 """
 
 import os

@@ -12,6 +12,9 @@
     GET  /api/health            -> {"ok": true, "articles": N}, or 503 {"ok": false, "storage": "<why>", ...}
                                 when the database cannot take votes (file deleted, not writable, disk full,
                                 unreachable)
+    GET  /dashboard             only with a dashboard token (else 404): the HTML dashboard, for
+                                "Authorization: Bearer <token>" or ?token=<token>; 401 otherwise
+                                (``webdashboard``)
 
 Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
 nothing. No cookies are set; the client address is used only in memory, for the rate limit and the
@@ -44,6 +47,7 @@ from .limits import RateLimiter, VoteLimiter
 from .storage import REASONS, Event, Rejected, Storage, StorageError, Vote
 from .validation import (MAX_BODY, Invalid, check_content_type, parse_json, validate_search, validate_view,
                          validate_vote)
+from .webdashboard import DASHBOARD_CACHE, DashboardPage
 
 log = logging.getLogger("feedback")
 
@@ -55,6 +59,7 @@ SECURITY_HEADERS = [
 ]
 CORS_METHODS = "GET, POST"
 CORS_HEADERS = {"content-type"}
+NO_CORS = {"/dashboard"}     # pages for people, not for the site's scripts: never readable cross-origin
 HEALTH_TIMEOUT = 2.0    # seconds: a database slower than this to answer health is reported as not answering
 HEALTH_CACHE = 1.0      # seconds a health result is reused
 
@@ -104,6 +109,10 @@ class Batcher:
     async def read(self, fn, *args):
         """Run a storage read in the storage thread (serialised with writes)."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def call(self, fn, *args, **kwargs):
+        """The same from another thread (never from the event loop): run ``fn`` in the storage thread, wait."""
+        return self._executor.submit(fn, *args, **kwargs).result()
 
     def _write(self, events: list[Event]) -> list[Exception | None]:
         """Write ``events`` (in the storage thread); the error of each event, None when it is committed.
@@ -169,8 +178,9 @@ def normalise_origin(origin: str) -> str:
 
 
 class Guard:
-    """Pure ASGI middleware: CORS for the configured origins only, refusal of other origins, the per-
-    client rate limit, and security headers on every response."""
+    """Pure ASGI middleware: CORS for the configured origins only (not for ``NO_CORS`` paths), refusal of
+    other origins, the per-client rate limit, and security headers on every response (a header the
+    response sets itself, e.g. the dashboard's Content-Security-Policy, is not added a second time)."""
 
     def __init__(self, app, origins: Iterable[str], limiter: RateLimiter):
         self.app = app
@@ -189,8 +199,9 @@ class Guard:
             elif name == b"access-control-request-headers":
                 req_headers = value.decode("latin-1")
         allowed = origin is not None and normalise_origin(origin) in self.origins
+        cors = allowed and scope["path"] not in NO_CORS
         extra = list(SECURITY_HEADERS) + [(b"vary", b"Origin")]
-        if allowed:
+        if cors:
             extra.append((b"access-control-allow-origin", origin.encode("latin-1")))
 
         async def reply(response: Response):
@@ -201,6 +212,8 @@ class Guard:
             if not allowed:
                 return await reply(json_response(
                     {"error": "origin not allowed (the service accepts the origins given with --origin)"}, 403))
+            if not cors:
+                return await reply(json_response({"error": "no cross-origin requests to this path"}, 403))
             if req_method not in ("GET", "POST"):
                 return await reply(json_response({"error": "only GET and POST are allowed"}, 403))
             asked = {h.strip().lower() for h in (req_headers or "").split(",") if h.strip()}
@@ -225,7 +238,9 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + extra
+                own = list(message.get("headers", []))
+                names = {name.lower() for name, _ in own}
+                message["headers"] = own + [(n, v) for n, v in extra if n not in names]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -264,11 +279,15 @@ async def read_body(request: Request) -> bytes:
 def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
                max_batch: int = 500, write_timeout: float = 30.0, health_cache: float = HEALTH_CACHE,
-               votes_per_day: int = DEFAULT_VOTES_PER_DAY) -> Guard:
-    """The service as an ASGI app. The caller opens and closes ``storage``."""
+               votes_per_day: int = DEFAULT_VOTES_PER_DAY, dashboard_token: str | None = None,
+               dashboard_cache: float = DASHBOARD_CACHE) -> Guard:
+    """The service as an ASGI app. The caller opens and closes ``storage``. ``dashboard_token``: serve
+    ``GET /dashboard`` to whoever gives it (``webdashboard``; TokenError when it is too weak)."""
     articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
     batcher = Batcher(storage, max_batch, write_timeout)
     votes = VoteLimiter(votes_per_day)
+    dashboard = (DashboardPage(dashboard_token, storage, batcher, articles, dashboard_cache, json_response)
+                 if dashboard_token else None)
 
     async def receive_event(request: Request, validate) -> Response:
         try:
@@ -376,6 +395,8 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
         try:
             yield
         finally:
+            if dashboard is not None:
+                dashboard.close()           # a rendering in progress ends before the storage thread
             await batcher.close()
 
     app = Starlette(
@@ -385,6 +406,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
             Route("/api/search", post_search, methods=["POST"]),
             Route("/api/feedback/summary", summary, methods=["GET"]),
             Route("/api/health", health, methods=["GET"]),
+            *([Route("/dashboard", dashboard.answer, methods=["GET"])] if dashboard else []),
         ],
         exception_handlers={HTTPException: http_error, StorageError: storage_error, Exception: server_error},
         lifespan=lifespan,

@@ -2,6 +2,7 @@
 
     python -m feedback serve  [--host 127.0.0.1] [--port 8001] [--db PATH | --database-url URL]
                               [--catalogue site/kb-catalogue.json] [--origin URL ...] [--rate-limit N]
+                              [--dashboard-token TOKEN]   (GET /dashboard; better: FEEDBACK_DASHBOARD_TOKEN)
     python -m feedback report [--db PATH | --database-url URL] [--catalogue FILE] [--lang fr] [--limit N]
     python -m feedback export [--db PATH | --database-url URL] [--out data/stats.json] [--days N]
     python -m feedback dashboard [--db PATH | --database-url URL] [--out report.html] [--catalogue FILE]
@@ -9,7 +10,7 @@
 
 Every option can also come from the environment: FEEDBACK_HOST, FEEDBACK_PORT, FEEDBACK_DB,
 FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT,
-FEEDBACK_VOTES_PER_DAY, FEEDBACK_MAX_CONNECTIONS, FEEDBACK_READ_TIMEOUT.
+FEEDBACK_VOTES_PER_DAY, FEEDBACK_MAX_CONNECTIONS, FEEDBACK_READ_TIMEOUT, FEEDBACK_DASHBOARD_TOKEN.
 """
 from __future__ import annotations
 
@@ -59,8 +60,15 @@ def cmd_serve(args) -> int:
 
     from .app import create_app
     from .connections import Limits, guarded_protocol
+    from .webdashboard import TokenError, check_token
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s: %(message)s")
+    try:
+        if args.dashboard_token:
+            check_token(args.dashboard_token)
+    except TokenError as exc:
+        print(f"error: --dashboard-token / FEEDBACK_DASHBOARD_TOKEN: {exc}", file=sys.stderr)
+        return 1
     catalogue = CatalogueFile(args.catalogue)
     origins = args.origin or [o for o in (env("FEEDBACK_ORIGINS") or "").split(",") if o.strip()] \
         or list(DEFAULT_ORIGINS)
@@ -68,13 +76,14 @@ def cmd_serve(args) -> int:
     try:
         storage.check_writable()        # a service that cannot store a vote must not start (and say why)
         app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit,
-                         votes_per_day=args.votes_per_day)
+                         votes_per_day=args.votes_per_day, dashboard_token=args.dashboard_token or None)
         limits = Limits(args.max_connections, args.read_timeout)
         print(f"feedback collector: http://{args.host}:{args.port}/api/feedback  storage {storage.describe()}  "
               f"catalogue {args.catalogue} ({len(catalogue.current())} articles)  origins {', '.join(origins)}  "
               f"rate limit {args.rate_limit or 'off'}{'/min per client' if args.rate_limit else ''}  "
               f"votes {args.votes_per_day or 'unlimited'}{'/article/network/day' if args.votes_per_day else ''}  "
-              f"at most {limits.max_connections} connections, {limits.read_timeout:g} s per request",
+              f"at most {limits.max_connections} connections, {limits.read_timeout:g} s per request  "
+              f"dashboard {'/dashboard (token)' if args.dashboard_token else 'off'}",
               file=sys.stderr, flush=True)
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                     proxy_headers=bool(args.forwarded_allow_ips),
@@ -166,6 +175,10 @@ def main(argv=None) -> int:
                         "(default 0: half of what the file-descriptor limit leaves, at most 4096)")
     s.add_argument("--read-timeout", type=float, default=float(env("FEEDBACK_READ_TIMEOUT", 10)), metavar="S",
                    help="seconds a client has to send a whole request (headers and body), default 10")
+    s.add_argument("--dashboard-token", default=env("FEEDBACK_DASHBOARD_TOKEN"), metavar="TOKEN",
+                   help="serve GET /dashboard to whoever gives this token (at least 16 characters; prefer the "
+                        "environment variable FEEDBACK_DASHBOARD_TOKEN: a command line is visible to other "
+                        "users); default: no dashboard (404)")
     s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     s.set_defaults(func=cmd_serve)
 
