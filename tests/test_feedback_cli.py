@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback.storage import SQLiteStorage, View, Vote, open_storage
+from feedback.storage import Search, SQLiteStorage, View, Vote, open_storage
 from feedback_support import ROOT, postgres, write_catalogue
 from helpcenter import popular
 from helpcenter.catalogue import Catalogue as BuildCatalogue
@@ -32,7 +32,9 @@ def test_export_writes_the_statistics_format_the_build_reads(tmp_path):
     # the default database is outside the checkout (a redeploy or `git clean -fdx` cannot erase it)
     state = tmp_path / "state"
     fill(SQLiteStorage(state / "proabono-kb" / "feedback.sqlite3"),
-         [Vote(1, "fr", "yes"), Vote(1, "fr", "no"), View(1, "fr"), View(1, "fr"), Vote(2, "en", "yes")])
+         [Vote(1, "fr", "yes"), Vote(1, "fr", "no"), View(1, "fr"), View(1, "fr"), Vote(2, "en", "yes"),
+          Search("fr", "facture", 3, 1), Search("fr", "facture pdf", 2, 1), Search("fr", "facture", 3),
+          Search("en", "invoice", 0), Search("en", "invoice", 4, 3)])
     (tmp_path / "data").mkdir()
     # the documented command, run from the project folder: default database -> data/stats.json
     r = cli("export", "--out", "data/stats.json", cwd=tmp_path, env={"XDG_STATE_HOME": str(state)})
@@ -40,11 +42,15 @@ def test_export_writes_the_statistics_format_the_build_reads(tmp_path):
     data = json.loads((tmp_path / "data" / "stats.json").read_text(encoding="utf-8"))
     assert set(data) == {"version", "generated", "articles"} and data["version"] == 1
     assert datetime.fromisoformat(data["generated"]).tzinfo is not None
-    assert data["articles"] == {"1": {"fr": {"views": 2, "yes": 1, "no": 1, "popularity": 12}},
-                                "2": {"en": {"views": 0, "yes": 1, "no": 0, "popularity": 10}}}
+    # popularity: views + 10 × yes + 5 × search clicks (two searches led to 1/fr, one to 3/en)
+    assert data["articles"] == {"1": {"fr": {"views": 2, "yes": 1, "no": 1, "search_clicks": 2, "popularity": 22}},
+                                "2": {"en": {"views": 0, "yes": 1, "no": 0, "search_clicks": 0, "popularity": 10}},
+                                "3": {"en": {"views": 0, "yes": 0, "no": 0, "search_clicks": 1, "popularity": 5}}}
     stats, warning = popular.load_stats(tmp_path / "data" / "stats.json")
     assert warning is None
-    assert stats == {(1, "fr"): popular.Counts(2, 1, 1), (2, "en"): popular.Counts(0, 1, 0)}
+    assert stats == {(1, "fr"): popular.Counts(2, 1, 1, 2), (2, "en"): popular.Counts(0, 1, 0),
+                     (3, "en"): popular.Counts(search_clicks=1)}
+    assert [stats[k].popularity for k in sorted(stats)] == [22, 10, 5]
     assert not [p for p in (tmp_path / "data").iterdir() if p.name.startswith(".stats.json")]  # no temp file
 
 
@@ -92,7 +98,7 @@ def test_export_of_the_last_days_only(tmp_path):
           View(2, "fr", (now - timedelta(days=100)).date())])
     assert cli("export", "--db", "f.sqlite3", "--out", "s.json", "--days", "30", cwd=tmp_path).returncode == 0
     data = json.loads((tmp_path / "s.json").read_text())
-    assert data["articles"] == {"1": {"fr": {"views": 0, "yes": 0, "no": 1, "popularity": 0}}}
+    assert data["articles"] == {"1": {"fr": {"views": 0, "yes": 0, "no": 1, "search_clicks": 0, "popularity": 0}}}
 
 
 def test_export_from_postgresql_and_from_the_environment(tmp_path):
@@ -101,11 +107,13 @@ def test_export_from_postgresql_and_from_the_environment(tmp_path):
     r = cli("export", "--out", "s.json", cwd=tmp_path, env={"FEEDBACK_DATABASE_URL": url})
     assert r.returncode == 0, r.stderr
     assert json.loads((tmp_path / "s.json").read_text())["articles"] == {"3": {"en": {"views": 1, "yes": 0, "no": 1,
+                                                                                     "search_clicks": 0,
                                                                                      "popularity": 1}}}
     # an explicit --db wins over the environment
     fill(SQLiteStorage(tmp_path / "x.sqlite3"), [Vote(1, "fr", "yes")])
     r = cli("export", "--db", "x.sqlite3", "--out", "t.json", cwd=tmp_path, env={"FEEDBACK_DATABASE_URL": url})
     assert json.loads((tmp_path / "t.json").read_text())["articles"] == {"1": {"fr": {"views": 0, "yes": 1, "no": 0,
+                                                                                     "search_clicks": 0,
                                                                                      "popularity": 10}}}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -215,3 +216,37 @@ def test_statistics_file_ranks_popular_and_a_malformed_one_does_not_break_the_st
     assert "stats.json: statistics file is not valid JSON" in proc.stderr
     built = Site(tmp_path / "b")
     assert built.soup(built.page_file("")).select(".kb-popular li")[0]["data-kb-id"] == "8"   # weight fallback
+
+
+def test_an_article_found_through_search_ranks_above_one_that_was_not_in_the_built_site(site_copy, tmp_path):
+    """Collector -> ``feedback export`` -> strict build: « Articles populaires » on the French home page.
+    Three articles last by weight (never popular without statistics), over three days:
+    ``found``: 20 views and 10 search clicks a day (20 + 5 × 10 = 70 a day, 210);
+    ``read``: 60 views a day, no search (180), read more but never searched for;
+    ``burst``: 1,000 search clicks in one day (a bot repeating a search): capped at 200."""
+    from conftest import Site, build
+    from feedback.storage import Search, SQLiteStorage, View
+    from helpcenter.catalogue import Catalogue as BuildCatalogue
+    from test_feedback_cli import cli
+
+    fr = BuildCatalogue.load(site_copy / "docs", ["fr", "en"], "fr", root=site_copy)["fr"]
+    listed = [a for a in fr.by_id.values() if a.listed]
+    burst, read, found = popular.rank(listed, "fr", None, len(listed))[-3:]
+    today = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+    events = [Search("fr", "bouton introuvable", 2, burst.id, today)] * 1000
+    for d in range(3):
+        day = today - timedelta(days=d)
+        events += [View(found.id, "fr", day.date())] * 20 + [Search("fr", "logo", 3, found.id, day)] * 10
+        events += [View(read.id, "fr", day.date())] * 60
+    storage = SQLiteStorage(tmp_path / "f.sqlite3")
+    storage.record(events)
+    storage.close()
+    r = cli("export", "--db", str(tmp_path / "f.sqlite3"), "--out", "data/stats.json", cwd=site_copy)
+    assert r.returncode == 0, r.stderr
+    proc = build(site_copy / "mkdocs.yml", tmp_path / "site")
+    assert proc.returncode == 0, proc.stderr
+    home = Site(tmp_path / "site").soup(Site(tmp_path / "site").page_file(""))
+    box = home.select_one(".kb-popular")
+    assert box.select_one("h2").get_text(strip=True) == "Articles populaires"
+    ids = [int(li["data-kb-id"]) for li in box.select("li")]
+    assert ids[:3] == [found.id, burst.id, read.id]

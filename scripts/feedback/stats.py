@@ -3,9 +3,11 @@
 The export format is the one ``helpcenter.popular.load_stats`` reads::
 
     {"version": 1, "generated": "<ISO time>",
-     "articles": {"<id>": {"<lang>": {"views": N, "yes": N, "no": N, "popularity": N}}}}
+     "articles": {"<id>": {"<lang>": {"views": N, "yes": N, "no": N, "search_clicks": N, "popularity": N}}}}
 
-``popularity`` is computed per day by ``helpcenter.popular`` (the formula lives there only).
+``search_clicks``: the searches whose reader clicked through to the article (``storage.search_clicks``);
+``popularity`` is computed per day from the daily counts and search clicks by ``helpcenter.popular``
+(the formula lives there only).
 """
 from __future__ import annotations
 
@@ -26,14 +28,14 @@ def stats_data(totals: dict[tuple[int, str], Counts], now: datetime | None = Non
     articles: dict[str, dict[str, dict[str, int]]] = {}
     for (art_id, lang), c in sorted(totals.items()):
         articles.setdefault(str(art_id), {})[lang] = {"views": c.views, "yes": c.yes, "no": c.no,
-                                                      "popularity": c.popularity}
+                                                      "search_clicks": c.search_clicks, "popularity": c.popularity}
     generated = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
     return {"version": 1, "generated": generated, "articles": articles}
 
 
 def export(storage: Storage, out: str | Path, since: date | None = None) -> dict:
     """Write the statistics file atomically (a reader never sees half a file); return its data."""
-    data = stats_data(popularity_by_day(storage.days(since)))
+    data = stats_data(popularity_by_day(storage.days(since), storage.search_clicks(since)))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
