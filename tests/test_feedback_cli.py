@@ -119,7 +119,7 @@ def test_export_from_postgresql_and_from_the_environment(tmp_path):
 
 def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
     cat = write_catalogue(tmp_path / "kb-catalogue.json")
-    t = datetime(2026, 5, 4, 10, tzinfo=timezone.utc)
+    t = (datetime.now(timezone.utc) - timedelta(days=3)).replace(hour=10)       # within the default 30 days
     fill(SQLiteStorage(tmp_path / "f.sqlite3"),
          [Vote(1, "fr", "yes")] * 3 + [Vote(1, "fr", "no", "Il manque une capture.", t)]
          + [Vote(2, "en", "no", "Wrong menu name \x1b[2J\x1b[31m and \u202eevil\u2028line\u2029para", t)]
@@ -134,12 +134,12 @@ def test_report_lists_the_least_helpful_first_with_comments(tmp_path):
     assert [l.split()[-2] for l in order] == ["Third", "Second", "Premier"]     # 0 %, 50 %, 75 %
     assert "0%" in order[0] and "7" in order[0].split()
     assert lines[lines.index(order[0]) + 1].split() == ["reasons:", "missing-steps", "1,", "unclear", "1"]
-    assert "Il manque une capture." in out and "2026-05-04" in out
+    assert "Il manque une capture." in out and f"{t:%Y-%m-%d}" in out
     assert "\x1b" not in out and "\u202e" not in out                 # terminal escapes are neutralised
     assert "\u2028" not in out and "\u2029" not in out               # so are the Unicode line breaks
     assert "\\u001b[2J" in out and "evil\\u2028line\\u2029para" in out
     assert "3 of 6 catalogue articles have no votes yet." in out
-    assert "Total: 8 votes, 7 views." in out
+    assert "Total: 8 votes, 7 views, 0 searches." in out
     en = cli("report", "--db", "f.sqlite3", "--catalogue", str(cat), "--lang", "en", "--min-votes", "3",
              "--comments", "0", cwd=tmp_path).stdout
     assert "no article has 3+ votes yet" in en and "capture" not in en

@@ -4,6 +4,7 @@
                               [--catalogue site/kb-catalogue.json] [--origin URL ...] [--rate-limit N]
                               [--dashboard-token TOKEN]   (GET /dashboard; better: FEEDBACK_DASHBOARD_TOKEN)
     python -m feedback report [--db PATH | --database-url URL] [--catalogue FILE] [--lang fr] [--limit N]
+                              [--days 30] [--format text|json|csv] [--min-votes N] [--comments N]
     python -m feedback export [--db PATH | --database-url URL] [--out data/stats.json] [--days N]
     python -m feedback dashboard [--db PATH | --database-url URL] [--out report.html] [--catalogue FILE]
                                  [--lang fr] [--limit N] [--comments N] [--days N]
@@ -24,6 +25,8 @@ from pathlib import Path
 from . import (DEFAULT_CATALOGUE, DEFAULT_DB_HELP, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_STATS,
                DEFAULT_VOTES_PER_DAY, default_db)
 from .catalogue import Catalogue, CatalogueError, CatalogueFile
+from .formats import FORMATS
+from .insights import PERIOD_DAYS
 from .storage import StorageError, open_storage
 
 env = os.environ.get
@@ -96,7 +99,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .stats import report
+    from .formats import render
+    from .insights import report_data
 
     catalogue = None
     path = args.catalogue or (DEFAULT_CATALOGUE if Path(DEFAULT_CATALOGUE).is_file() else None)
@@ -104,10 +108,12 @@ def cmd_report(args) -> int:
         catalogue = Catalogue.load(path)
     storage = _open(args)
     try:
-        print(report(storage, catalogue, lang=args.lang, limit=args.limit, min_votes=args.min_votes,
-                     comments=args.comments, since=_since(args.days)))
+        data = report_data(storage, catalogue, days=args.days, lang=args.lang, limit=args.limit,
+                           min_votes=args.min_votes, comments=args.comments)
     finally:
         storage.close()
+    out = render(data, args.format)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
 
 
@@ -182,15 +188,20 @@ def main(argv=None) -> int:
     s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     s.set_defaults(func=cmd_serve)
 
-    r = sub.add_parser("report", help="print the least helpful articles first")
+    r = sub.add_parser("report", help="print trends, the least helpful articles and the searches (text, JSON, CSV)")
     _add_storage(r)
     r.add_argument("--catalogue", default=env("FEEDBACK_CATALOGUE"),
                    help=f"for titles (default {DEFAULT_CATALOGUE} when it exists)")
     r.add_argument("--lang", help="only this language")
-    r.add_argument("--limit", type=_positive, default=20, help="articles listed (default 20)")
+    r.add_argument("--limit", type=_positive, default=20, help="articles, and queries per list, shown (default 20)")
     r.add_argument("--min-votes", type=_positive, default=1, help="only articles with this many votes (default 1)")
     r.add_argument("--comments", type=_positive, default=3, help="latest comments shown per article (default 3)")
-    r.add_argument("--days", type=_positive, help="only the last N days")
+    r.add_argument("--days", type=_positive, default=PERIOD_DAYS,
+                   help=f"the period: the last N days, compared with the N days before (default {PERIOD_DAYS}; "
+                        "0: all the data kept, no trend)")
+    r.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (default), json (the data), csv (one table, a 'section' column; safe to open in "
+                        "a spreadsheet)")
     r.set_defaults(func=cmd_report)
 
     e = sub.add_parser("export", help="write the statistics file the build reads (popular articles)")

@@ -1,4 +1,5 @@
-"""Report (least helpful articles first) and export of the statistics file read by the build.
+"""Export of the statistics file read by the build, and what the report and the dashboard share
+(``least_helpful``, ``safe_text``; the report itself: ``insights`` and ``formats``).
 
 The export format is the one ``helpcenter.popular.load_stats`` reads::
 
@@ -20,8 +21,7 @@ from pathlib import Path
 
 from helpcenter.popular import popularity_by_day
 
-from .catalogue import Catalogue
-from .storage import REASONS, Counts, Storage
+from .storage import Counts, Storage
 
 
 def stats_data(totals: dict[tuple[int, str], Counts], now: datetime | None = None) -> dict:
@@ -69,42 +69,12 @@ def safe_text(text: str, limit: int | None = None) -> str:
     return s
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """The count and its word: 1 vote, 2 votes; ``many`` when the plural is not word + s (searches)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def least_helpful(totals: dict[tuple[int, str], Counts], min_votes: int = 1, lang: str | None = None):
     """[(key, counts)] with at least ``min_votes`` votes: lowest helpful ratio first, then most "no"."""
     rows = [(k, c) for k, c in totals.items() if c.votes >= min_votes and (lang is None or k[1] == lang)]
     return sorted(rows, key=lambda kc: (kc[1].helpful_ratio, -kc[1].no, -kc[1].views, kc[0]))
-
-
-def report(storage: Storage, catalogue: Catalogue | None = None, lang: str | None = None, limit: int = 20,
-           min_votes: int = 1, comments: int = 3, since: date | None = None) -> str:
-    totals = storage.totals(since)
-    reasons = storage.reasons(since)
-    rows = least_helpful(totals, min_votes, lang)
-    lines = ["Least helpful articles first (helpful = yes / (yes + no))"
-             + (f", since {since.isoformat()}" if since else "") + ":", ""]
-    if not rows:
-        lines.append("  no article has votes yet" if min_votes <= 1 else f"  no article has {min_votes}+ votes yet")
-    else:
-        lines.append(f"  {'helpful':>7}  {'yes':>5}  {'no':>5}  {'views':>6}  lang  {'id':>4}  title")
-        for (art_id, code), c in rows[:limit]:
-            art = catalogue.get(art_id, code) if catalogue else None
-            title = safe_text(art.title, 70) if art else "(not in the catalogue)"
-            lines.append(f"  {c.helpful_ratio:>7.0%}  {c.yes:>5}  {c.no:>5}  {c.views:>6}  {code:<4}  {art_id:>4}  {title}")
-            given = reasons.get((art_id, code), {})
-            if given:
-                lines.append(f"  {'':>7}  reasons: " + ", ".join(f"{r} {given[r]}" for r in REASONS if r in given))
-            if comments:
-                for cm in storage.comments(comments, (art_id, code)):
-                    lines.append(f"  {'':>7}  {cm.created:%Y-%m-%d} {cm.value:>3}: {safe_text(cm.comment, 200)}")
-        if len(rows) > limit:
-            lines.append(f"  … {len(rows) - limit} more (--limit)")
-    voted = {k for k, c in totals.items() if c.votes}
-    known = [k for k in (catalogue.articles if catalogue else []) if lang is None or k[1] == lang]
-    unvoted = [k for k in known if k not in voted]
-    if catalogue is not None:
-        lines += ["", f"{len(unvoted)} of {len(known)} catalogue articles have no votes yet."]
-    votes = sum(c.votes for c in totals.values())
-    views = sum(c.views for c in totals.values())
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
-    lines.append(f"Total: {plural(votes, 'vote')}, {plural(views, 'view')}.")
-    return "\n".join(lines)
