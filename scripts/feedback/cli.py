@@ -7,7 +7,7 @@
                               [--days 30] [--format text|json|csv] [--min-votes N] [--comments N]
     python -m feedback export [--db PATH | --database-url URL] [--out data/stats.json] [--days N]
     python -m feedback dashboard [--db PATH | --database-url URL] [--out report.html] [--catalogue FILE]
-                                 [--lang fr] [--limit N] [--comments N] [--days N]
+                                 [--lang fr] [--limit N] [--comments N] [--queries N] [--days N]
 
 Every option can also come from the environment: FEEDBACK_HOST, FEEDBACK_PORT, FEEDBACK_DB,
 FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT,
@@ -138,7 +138,7 @@ def cmd_dashboard(args) -> int:
     storage = _open(args)
     try:
         out = write(storage, args.out, catalogue=catalogue, lang=args.lang, limit=args.limit,
-                    comments=args.comments, since=_since(args.days))
+                    comments=args.comments, since=_since(args.days), queries=args.queries)
     finally:
         storage.close()
     print(f"wrote {out}", file=sys.stderr)
@@ -218,6 +218,8 @@ def main(argv=None) -> int:
     d.add_argument("--lang", help="only this language")
     d.add_argument("--limit", type=_positive, default=30, help="articles in the helpfulness chart (default 30)")
     d.add_argument("--comments", type=_positive, default=10, help="latest comments per language (default 10)")
+    d.add_argument("--queries", type=_positive, default=20,
+                   help="queries per list of searches (most frequent, found nothing, no click; default 20)")
     d.add_argument("--days", type=_positive, help="only the last N days")
     d.set_defaults(func=cmd_dashboard)
 

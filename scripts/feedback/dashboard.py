@@ -1,19 +1,22 @@
 """A dashboard a support lead can open: one self-contained HTML file written from the collector's database.
 
     python -m feedback dashboard --out report.html [--db PATH | --database-url URL] [--catalogue FILE]
-                                 [--lang fr] [--limit N] [--comments N] [--days N]
+                                 [--lang fr] [--limit N] [--comments N] [--queries N] [--days N]
 
 Per language: helpfulness per article (horizontal bars, least helpful first, each labelled with its
-"yes"/votes count so that 1/1 is not read as a solid 100 %), votes and views per week (lines), and the
-latest comments as text. The numbers are also given as tables (screen readers, copying, checking).
+"yes"/votes count so that 1/1 is not read as a solid 100 %), the reasons given with "no" for every
+article that has "no" votes, votes and views per week (lines), the searches (most frequent with their
+click-through, those that found nothing: the articles to write, those with results but no click; as in
+``feedback report``, ``insights``) and the latest comments as text. The numbers are also given as tables
+(screen readers, copying, checking).
 
 The charts are drawn when the file is written, as inline SVG, by matplotlib (pinned in
 requirements-dev.txt) through its SVG backend: a maintained, widely used library whose vector output
 needs no JavaScript, no font or image download and no network, stays sharp when zoomed or printed, and
 keeps its labels as text (``svg.fonttype: none``). The file carries no script and no link to another
 host (its Content-Security-Policy forbids any fetch), so it opens from disk, and prints (print CSS).
-Everything that comes from the data (titles, comments) is escaped; comments are shown as in ``report``
-(control characters as \\uXXXX, new lines as ⏎).
+Everything that comes from the data (titles, queries, comments) is escaped; queries and comments are
+shown as in ``report`` (control characters as \\uXXXX, new lines as ⏎).
 """
 from __future__ import annotations
 
@@ -25,9 +28,12 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from helpcenter.strings import strings
+
 from .catalogue import Catalogue
-from .stats import least_helpful, safe_text
-from .storage import Counts, Storage
+from .insights import QueryStats, no_click_queries, query_stats, top_queries, zero_result_queries
+from .stats import least_helpful, plural, safe_text
+from .storage import REASONS, Counts, Storage
 
 SMALL_SAMPLE = 5        # fewer votes than this: the bar is drawn lighter ("few votes")
 BAR = "#3b5ba9"
@@ -48,7 +54,9 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .25rem
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.date { white-space: nowrap; }
-td.comment { white-space: pre-wrap; overflow-wrap: anywhere; }
+td.comment, td.query { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.queries th:first-child { width: 45%; }
+h4 { font-size: .95rem; margin: 1rem 0 .3rem; }
 details summary { cursor: pointer; color: #3b5ba9; font-size: .9rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -150,16 +158,72 @@ def weekly_counts(days, lang: str, since: date | None = None,
     return out
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _title(catalogue: Catalogue | None, art_id: int, lang: str) -> str:
     art = catalogue.get(art_id, lang) if catalogue else None
     return art.title if art else f"(article {art_id}, not in the catalogue)"
 
 
-def _lang_section(lang: str, storage: Storage, totals, days, catalogue, limit: int, comments, since) -> str:
+def _reasons_table(lang: str, totals, reasons, catalogue) -> list[str]:
+    """Every article of ``lang`` with "no" votes (most first) and the reasons given with them."""
+    e = html.escape
+    rows = sorted(((a, c) for (a, code), c in totals.items() if code == lang and c.no),
+                  key=lambda ac: (-ac[1].no, ac[0]))
+    out = ['<h3 lang="en">Why “no”: the reasons given, per article</h3>']
+    if not rows:
+        out.append('<p class="note" lang="en">No “no” votes yet.</p>')
+        return out
+    labels = strings("en")
+    out.append('<table class="reasons" lang="en"><thead><tr><th>article</th><th class="num">no</th>'
+               + "".join(f'<th class="num" data-reason="{e(r)}">{e(labels["vote_reason_" + r])}</th>' for r in REASONS)
+               + '<th class="num">no reason given</th></tr></thead><tbody>')
+    for art_id, c in rows:
+        given = reasons.get((art_id, lang), {})
+        counts = [given.get(r, 0) for r in REASONS]
+        out.append(f'<tr data-id="{art_id}"><td lang="{e(lang)}">{e(safe_text(_title(catalogue, art_id, lang)))}'
+                   f' <span class="note">#{art_id}</span></td><td class="num">{c.no}</td>'
+                   + "".join(f'<td class="num">{n}</td>' for n in counts)
+                   + f'<td class="num">{max(0, c.no - sum(counts))}</td></tr>')
+    out.append("</tbody></table>")
+    return out
+
+
+def _query_table(lang: str, css: str, queries: list[QueryStats]) -> str:
+    e = html.escape
+    rows = [f'<table class="queries {css}" lang="en"><thead><tr><th>query</th><th class="num">searches</th>'
+            '<th class="num">found nothing</th><th class="num">clicks</th><th class="num">click-through</th>'
+            '</tr></thead><tbody>']
+    for q in queries:
+        rate = "—" if q.click_rate is None else f"{100 * q.click_rate:.0f} %"
+        rows.append(f'<tr><td class="query" lang="{e(lang)}" dir="auto">{e(safe_text(q.query))}</td>'
+                    f'<td class="num">{q.searches}</td><td class="num">{q.zero}</td><td class="num">{q.clicks}</td>'
+                    f'<td class="num">{rate}</td></tr>')
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
+def _searches(lang: str, search_days, limit: int) -> list[str]:
+    """The searches of ``lang``: most frequent (with click-through), found nothing, results but no click."""
+    queries = query_stats(search_days, lang)
+    searches = sum(q.searches for q in queries)
+    zero = sum(q.zero for q in queries)
+    out = ['<h3 lang="en">Searches</h3>']
+    if not searches:
+        out.append('<p class="note" lang="en">No searches reported yet.</p>')
+        return out
+    out.append(f'<p class="note" lang="en">{plural(searches, "search", "searches")}, {100 * zero / searches:.0f} % '
+               f'found nothing; {plural(len(queries), "distinct query", "distinct queries")}.</p>')
+    sections = (("top", "Most frequent, with their click-through (clicks / searches)", top_queries),
+                ("zero", "Found nothing: the articles to write", zero_result_queries),
+                ("no-click", "Showed results, never clicked", no_click_queries))
+    for css, title, pick in sections:
+        chosen = pick(queries, limit)
+        out.append(f'<h4 lang="en">{title}</h4>')
+        out.append(_query_table(lang, css, chosen) if chosen else '<p class="note" lang="en">None.</p>')
+    return out
+
+
+def _lang_section(lang: str, storage: Storage, totals, days, catalogue, limit: int, comments, since,
+                  reasons=None, search_days=(), queries: int = 20) -> str:
     e = html.escape
     rows = least_helpful(totals, 1, lang)
     shown = rows[:limit]
@@ -167,8 +231,8 @@ def _lang_section(lang: str, storage: Storage, totals, days, catalogue, limit: i
            f'<h2 lang="en">Language: {e(lang)}</h2>']
     votes = sum(c.votes for (_, code), c in totals.items() if code == lang)
     views = sum(c.views for (_, code), c in totals.items() if code == lang)
-    out.append(f'<p class="note" lang="en">{_plural(votes, "vote")}, {_plural(views, "view")}'
-               + (f", {_plural(len(rows), 'article')} with votes" if rows else "") + ".</p>")
+    out.append(f'<p class="note" lang="en">{plural(votes, "vote")}, {plural(views, "view")}'
+               + (f", {plural(len(rows), 'article')} with votes" if rows else "") + ".</p>")
     out.append('<h3 lang="en">Helpfulness per article, least helpful first</h3>')
     if shown:
         labels = [(f"{safe_text(_title(catalogue, a, lang), 45)} (#{a})", c) for (a, _), c in shown]
@@ -188,6 +252,7 @@ def _lang_section(lang: str, storage: Storage, totals, days, catalogue, limit: i
         out.append("</tbody></table>")
     else:
         out.append('<p class="note" lang="en">No votes yet.</p>')
+    out += _reasons_table(lang, totals, reasons or {}, catalogue)
     out.append('<h3 lang="en">Votes and views per week</h3>')
     weeks = weekly_counts(days, lang, since)
     if weeks:
@@ -200,6 +265,7 @@ def _lang_section(lang: str, storage: Storage, totals, days, catalogue, limit: i
         out.append("</tbody></table></details>")
     else:
         out.append('<p class="note" lang="en">No votes or views yet.</p>')
+    out += _searches(lang, search_days, queries)
     out.append('<h3 lang="en">Latest comments</h3>')
     mine = [c for c in comments if c.lang == lang]
     if mine:
@@ -218,13 +284,16 @@ def _lang_section(lang: str, storage: Storage, totals, days, catalogue, limit: i
 
 
 def render(storage: Storage, catalogue: Catalogue | None = None, lang: str | None = None, limit: int = 30,
-           comments: int = 10, since: date | None = None, now: datetime | None = None) -> str:
-    """The whole HTML document."""
+           comments: int = 10, since: date | None = None, now: datetime | None = None, queries: int = 20) -> str:
+    """The whole HTML document (``limit``: articles in the helpfulness chart; ``queries``: rows per list of
+    searches; ``comments``: latest comments per language)."""
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     totals = storage.totals(since)
     days = storage.days(since)
+    reasons = storage.reasons(since)
+    search_days = storage.search_days(since)
     languages = list(catalogue.languages) if catalogue else []
-    languages += sorted({code for _, code in totals} - set(languages))
+    languages += sorted(({code for _, code in totals} | {code for code, *_ in search_days}) - set(languages))
     if lang is not None:
         languages = [lang]
     # the latest comments per language: read enough of the newest to fill each language's list
@@ -248,7 +317,8 @@ def render(storage: Storage, catalogue: Catalogue | None = None, lang: str | Non
     if not languages:
         parts.append('<p class="note">No votes or views yet.</p>')
     for code in languages:
-        parts.append(_lang_section(code, storage, totals, days, catalogue, limit, picked, since))
+        parts.append(_lang_section(code, storage, totals, days, catalogue, limit, picked, since, reasons,
+                                   search_days, queries))
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 
