@@ -2,8 +2,9 @@
 searches readers settle on.
 
 It accepts votes only for the articles listed in the build's ``site/kb-catalogue.json``, stores them in
-SQLite (default, WAL) or PostgreSQL, serves a summary, prints a report of the least helpful articles and
-exports the statistics file that the build reads to rank popular articles (``helpcenter.popular``).
+SQLite (default, WAL) or PostgreSQL, serves a summary, prints a report (trends, least helpful articles,
+searches that found nothing…) and exports the statistics file that the build reads to rank popular
+articles (``helpcenter.popular``).
 
     PYTHONPATH=scripts python -m feedback serve --catalogue site/kb-catalogue.json
     PYTHONPATH=scripts python -m feedback report
@@ -14,8 +15,9 @@ Modules: ``catalogue`` (the build's article list), ``validation`` (request bodie
 queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;
 ``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases), ``limits``
 (rate and daily vote limits per client), ``connections`` (read deadline and connection cap for uvicorn),
-``app`` (the ASGI service), ``stats`` (report and export), ``dashboard`` (the HTML dashboard),
-``webdashboard`` (``GET /dashboard`` behind a token), ``cli`` (command line).
+``app`` (the ASGI service), ``stats`` (export, and helpers the report and dashboard share), ``insights``
+(the report's data, built once), ``formats`` (the report as text, JSON, CSV), ``dashboard`` (the HTML
+dashboard), ``webdashboard`` (``GET /dashboard`` behind a token), ``cli`` (command line).
 """
 
 import os
