@@ -193,6 +193,20 @@ def test_benchmark_script_reports_throughput_and_latency():
     assert result["votes_per_s"] > 0 and 0 < result["p50_ms"] <= result["p99_ms"]
 
 
+def test_benchmark_mixes_votes_views_and_searches_and_checks_each_is_stored():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_feedback.py"), "--events", "300",
+                        "--mix", "1:1:1", "--clients", "10", "--warmup", "0", "--json", "--timeout", "60"],
+                       capture_output=True, text=True, env=env, timeout=90)
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout)
+    assert result["ok"] and set(result["kinds"]) == {"vote", "view", "search"}
+    assert [result["kinds"][k]["accepted"] for k in ("vote", "view", "search")] == [100, 100, 100]
+    # a search report and its click (the same search_id) are one search
+    assert result["counted_by_kind"] == {"vote": 100, "view": 100, "search": 50}
+    assert 0 < result["kinds"]["search"]["p50_ms"] <= result["kinds"]["search"]["p99_ms"]
+
+
 def test_benchmark_refuses_a_service_that_is_not_on_loopback(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_feedback.py"), "--url", "http://192.0.2.1:8001",
