@@ -80,6 +80,7 @@ def test_the_dashboard_shows_the_recorded_data_with_its_own_headers(served, how)
     cells = [td.get_text(strip=True) for td in row.find_all("td")]
     assert "Premier article" in cells[0] and cells[1:] == ["75 %", "3", "1", "4", "1"]
     assert COMMENT in soup.get_text()                        # the comment, as text
+    assert "rien du tout" in soup.get_text()                 # the search that found nothing
     assert "<b>Exporter</b>" not in r.text                  # escaped, never markup
 
 
