@@ -221,24 +221,33 @@ def test_a_database_from_before_searches_gets_the_table_and_keeps_its_data(backe
     assert backend().search_clicks() == [(1, "fr", T0.date(), 1)]        # reopened: schema creation idempotent
 
 
-def test_instances_reporting_the_same_search_ids_concurrently_count_each_once(backend):
-    stores = [backend(), backend()]
+def concurrently(writer, n: int = 4) -> None:
+    """writer(0), ..., writer(n - 1) in n threads at once; fails with the errors any of them met."""
     errors = []
 
-    def writer(n):
+    def run(k):
         try:
-            for i in range(40):
-                stores[n % 2].record([Search("fr", f"q{i % 4}", n, 1 + n % 3, T0, f"search-{i:04d}-abc"),
-                                      Search("en", "anonymous", 0, None, T0)])
+            writer(k)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+def test_instances_reporting_the_same_search_ids_concurrently_count_each_once(backend):
+    stores = [backend(), backend()]
+
+    def writer(n):
+        for i in range(40):
+            stores[n % 2].record([Search("fr", f"q{i % 4}", n, 1 + n % 3, T0, f"search-{i:04d}-abc"),
+                                  Search("en", "anonymous", 0, None, T0)])
+
+    concurrently(writer)
     days = {(lang, q): c for lang, q, _, c in stores[0].search_days()}
     assert sum(c.searches for (lang, _), c in days.items() if lang == "fr") == 40
     assert days[("en", "anonymous")] == QueryCounts(searches=160, zero=160, clicks=0)
@@ -247,22 +256,13 @@ def test_instances_reporting_the_same_search_ids_concurrently_count_each_once(ba
 
 def test_instances_reporting_the_same_vote_ids_concurrently_count_each_once(backend):
     stores = [backend(), backend()]
-    errors = []
 
     def writer(n):
-        try:
-            for i in range(60):
-                stores[n % 2].record([Vote(1 + i % 2, "fr", "yes" if (i + n) % 2 else "no", f"c{n}", None,
-                                           f"vote-{i:04d}-abcdef")])
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        for i in range(60):
+            stores[n % 2].record([Vote(1 + i % 2, "fr", "yes" if (i + n) % 2 else "no", f"c{n}", None,
+                                       f"vote-{i:04d}-abcdef")])
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    concurrently(writer)
     totals = stores[0].totals()
     assert sum(c.votes for c in totals.values()) == 60 == stores[1].vote_count()
     assert totals[(1, "fr")].votes == totals[(2, "fr")].votes == 30
@@ -345,22 +345,13 @@ def test_data_survives_reopening_and_schema_creation_is_idempotent(backend):
 def test_two_instances_writing_concurrently_lose_nothing(backend):
     """Several collector instances share one database: every committed batch is counted once."""
     stores = [backend(), backend()]
-    errors = []
 
-    def writer(store, n):
-        try:
-            for i in range(50):
-                store.record([Vote(1 + i % 3, "fr" if i % 2 else "en", "yes" if (i + n) % 3 else "no"),
-                              View(1 + i % 3, "fr"), Vote(9, "fr", "no")])
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+    def writer(n):
+        for i in range(50):
+            stores[n % 2].record([Vote(1 + i % 3, "fr" if i % 2 else "en", "yes" if (i + n) % 3 else "no"),
+                                  View(1 + i % 3, "fr"), Vote(9, "fr", "no")])
 
-    threads = [threading.Thread(target=writer, args=(stores[n % 2], n)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    concurrently(writer)
     totals = stores[0].totals()
     assert sum(c.votes for c in totals.values()) == 4 * 50 * 2
     assert sum(c.views for c in totals.values()) == 4 * 50

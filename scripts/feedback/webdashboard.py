@@ -35,6 +35,10 @@ class TokenError(ValueError):
     pass
 
 
+class _NoMatplotlib(Exception):
+    pass
+
+
 def check_token(token: str) -> str:
     """The configured token, or TokenError saying what is wrong with it."""
     if len(token) < MIN_TOKEN or not token.isprintable() or token != token.strip():
@@ -111,6 +115,3 @@ class DashboardPage:
     def close(self) -> None:
         self._executor.shutdown(wait=True)
 
-
-class _NoMatplotlib(Exception):
-    pass
