@@ -57,6 +57,8 @@ def test_scrub(query, scrubbed):
     ("  Mon e-mail : Jean.Dupont@Exemple.FR  ", "mon e-mail : [email]"),
     ("Appeler le 06 12 34 56 78 pour la TVA 20", "appeler le [number] pour la tva 20"),
     ("Numéro\u00a0+33\u00a06 12 34 56 78", "numéro [number]"),      # non-breaking spaces: collapsed first
+    ("06\u200b12\u200b34\u200b56\u200b78", "[number]"),             # zero-width spaces: dropped first
+    ("jean\u200d@exemple.fr\u2066", "[email]"),                      # a joiner, a bidi isolate
 ])
 def test_clean_normalises_then_scrubs_and_is_idempotent(typed, stored):
     assert clean(typed) == stored

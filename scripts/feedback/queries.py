@@ -2,7 +2,8 @@
 
 Pure functions, no I/O; the one place these rules live (the README documents them):
 
-    normalise(text)  Unicode NFC, trimmed, inner whitespace collapsed to one space, lower-cased with
+    normalise(text)  Unicode NFC, invisible format characters (zero-width space, joiners, bidi marks:
+                     category Cf) removed, trimmed, inner whitespace collapsed to one space, lower-cased with
                      ``str.lower`` (not ``casefold``: "ß" stays "ß"), accents kept (shown as typed)
     scrub(text)      e-mail addresses (text@text, no space; "@" alone kept) -> "[email]"; runs of 6 or more digits,
                      possibly separated by single spaces, dots or dashes, with an optional leading "+"
@@ -35,8 +36,10 @@ class QueryCounts:
 
 
 def normalise(text: str) -> str:
-    """NFC, trimmed, whitespace collapsed, lower-cased; accents kept."""
-    text = " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC, format characters dropped (a zero-width space must not split a phone number past ``scrub``),
+    trimmed, whitespace collapsed, lower-cased; accents kept."""
+    text = "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf")
+    text = " ".join(text.split())
     return unicodedata.normalize("NFC", text.lower())
 
 
