@@ -226,6 +226,7 @@
     var forms = document.querySelectorAll("form[data-kb-feedback]");
     for (var i = 0; i < forms.length; i++) setup(forms[i]);
     setupCopyLinks();
+    if (conf) landed();
   }
 
   /* The language switch keeps the section being read: section ids are the same in every language. */
@@ -235,8 +236,8 @@
   }, true);
 
   /* Material's search overlay is a dialog without a name: give it the search field's label. */
-  var search = document.querySelector(".md-search[role=dialog]"), query = document.querySelector(".md-search__input");
-  if (search && query && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", query.getAttribute("aria-label") || "");
+  var search = document.querySelector(".md-search[role=dialog]"), input = document.querySelector(".md-search__input");
+  if (search && input && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", input.getAttribute("aria-label") || "");
 
   /* Material fetches "sitemap.xml" next to every <link rel="alternate"> to map pages between languages.
    * Ours are the page's hreflang URLs (not language roots): 3 requests per page for missing files, and the
@@ -259,9 +260,74 @@
     };
   })();
 
-  /* Search: a typo corrected by our search worker (searchworker.js) is said after the result count */
+  /* Search analytics, when extra.kb.feedback.search_endpoint is set (#kb-search, main.html): a search is
+   * reported once the reader settles on it: PAUSE ms after typing with its results shown, when the search
+   * is left (closed, page hidden) or on a result click. A click is reported by the page it opens (it knows
+   * its article id, from the vote form) with the same search_id, so the collector counts the search once.
+   * The query is only ever sent in the JSON body (never in a URL); the collector scrubs it. */
+  var PAUSE = 1500, KEY = "kb-search", conf = document.getElementById("kb-search"), shown = null, timer;
+
+  function sendSearch(s) {
+    s.sent = 1;
+    post(conf.dataset.endpoint, { lang: s.lang, query: s.query, results: s.results, search_id: s.id, clicked_id: s.clicked });
+  }
+
+  function typed() {
+    var q = Array.from(input.value.trim().replace(/\s+/g, " ")).slice(0, 200).join("");
+    return q.length < 2 ? "" : q;
+  }
+
+  function settle() {
+    clearTimeout(timer);
+    if (shown && !shown.sent) sendSearch(shown);
+  }
+
+  function wait() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { if (shown && typed() === shown.query) settle(); }, PAUSE);
+  }
+
+  /* the page a result click opened (or the same page, for an anchor): the search, with this article's id */
+  function landed() {
+    var s, form = document.querySelector("form[data-kb-feedback]");
+    try {
+      s = JSON.parse(sessionStorage.getItem(KEY));
+      sessionStorage.removeItem(KEY);
+    } catch (e) { return; }
+    if (!s) return;
+    if (s.path === location.pathname && form && form.dataset.lang === s.lang) s.clicked = Number(form.dataset.id);
+    if (s.clicked || !s.sent) sendSearch(s);
+  }
+
+  if (conf && input) {
+    input.addEventListener("input", wait);
+    var toggle = document.querySelector("[data-md-toggle=search]");
+    if (toggle) toggle.addEventListener("change", function () { if (!toggle.checked) settle(); });
+    document.addEventListener("visibilitychange", function () { if (document.hidden) settle(); });
+    /* capture: before Material closes the search (which would report it without the click) */
+    document.addEventListener("click", function (ev) {
+      var a = shown && ev.target.closest && ev.target.closest(".md-search-result a[href]");
+      if (!a) return;
+      clearTimeout(timer);
+      shown.path = a.pathname;
+      try {
+        sessionStorage.setItem(KEY, JSON.stringify(shown));
+      } catch (e) { settle(); }
+      shown = null;
+      if (a.pathname + a.search === location.pathname + location.search) landed();
+    }, true);
+  }
+
+  /* Search results shown: a typo corrected by our search worker (searchworker.js) is said after the result
+   * count; the search to report is the query typed with the number of results shown */
   if (window.component$) component$.subscribe(function (c) {
     if (c.kb && c.ref) c.ref.firstElementChild.textContent += " · " + c.kb.note;
+    if (!conf || !c.items || !c.ref || !c.ref.classList.contains("md-search-result")) return;
+    var q = typed();
+    if (!q) shown = null;
+    else if (shown && shown.query === q) shown.results = c.items.length;
+    else shown = { lang: conf.dataset.lang, query: q, results: c.items.length, id: newVoteId() };
+    if (shown && !shown.sent) wait();
   });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
