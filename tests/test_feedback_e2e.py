@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -22,18 +23,29 @@ def wait_for(predicate, timeout=10.0):
     return predicate()
 
 
-def test_vote_in_the_browser_reaches_the_collector_summary(site, browser, tmp_path, monkeypatch):
+@contextmanager
+def site_with_collector(site, tmp_path, monkeypatch, **endpoints):
+    """The site built into a served folder with ``endpoints`` (env name -> collector path) pointing at a
+    real collector that accepts that site's origin; yields (site server, collector)."""
     dest = tmp_path / "site"
     dest.mkdir()
     server = SiteServer(dest)                       # the site's origin, for the collector's CORS
     service = start_service(tmp_path / "collector", catalogue=site.path / "kb-catalogue.json",
                             origins=(server.url,))
     try:
-        monkeypatch.setenv("KB_FEEDBACK_ENDPOINT", service.url("/api/feedback"))
-        monkeypatch.setenv("KB_VIEWS_ENDPOINT", service.url("/api/view"))
+        for name, path in endpoints.items():
+            monkeypatch.setenv(name, service.url(path))
         proc = build(ROOT / "mkdocs.yml", dest)
         assert proc.returncode == 0, proc.stderr
+        yield server, service
+    finally:
+        service.stop()
+        server.close()
 
+
+def test_vote_in_the_browser_reaches_the_collector_summary(site, browser, tmp_path, monkeypatch):
+    with site_with_collector(site, tmp_path, monkeypatch, KB_FEEDBACK_ENDPOINT="/api/feedback",
+                             KB_VIEWS_ENDPOINT="/api/view") as (server, service):
         page = browser.new_page()
         page.goto(server.url + "/settings/invoice-footer/")
         page.get_by_role("button", name="Non", exact=True).click()
@@ -62,9 +74,6 @@ def test_vote_in_the_browser_reaches_the_collector_summary(site, browser, tmp_pa
         assert en["reasons"] == {"outdated": 0, "missing-steps": 0, "unclear": 0, "other": 0}
         assert (en["yes"], en["no"]) == (1, 0)
         assert en["views"] == 1
-    finally:
-        service.stop()
-        server.close()
 
 
 def test_searches_and_a_reason_from_the_browser_reach_the_report_and_the_dashboard(site, browser, tmp_path,
@@ -77,17 +86,8 @@ def test_searches_and_a_reason_from_the_browser_reach_the_report_and_the_dashboa
 
     from test_feedback_cli import cli
 
-    dest = tmp_path / "site"
-    dest.mkdir()
-    server = SiteServer(dest)
-    service = start_service(tmp_path / "collector", catalogue=site.path / "kb-catalogue.json",
-                            origins=(server.url,))
-    try:
-        monkeypatch.setenv("KB_FEEDBACK_ENDPOINT", service.url("/api/feedback"))
-        monkeypatch.setenv("KB_SEARCH_ENDPOINT", service.url("/api/search"))
-        proc = build(ROOT / "mkdocs.yml", dest)
-        assert proc.returncode == 0, proc.stderr
-
+    with site_with_collector(site, tmp_path, monkeypatch, KB_FEEDBACK_ENDPOINT="/api/feedback",
+                             KB_SEARCH_ENDPOINT="/api/search") as (server, service):
         def accepted(path):
             return lambda r: r.url == service.url(path) and r.request.method == "POST"
 
@@ -155,6 +155,3 @@ def test_searches_and_a_reason_from_the_browser_reach_the_report_and_the_dashboa
         screenshots.mkdir(parents=True, exist_ok=True)
         view.screenshot(path=str(screenshots / "search-e2e-dashboard.png"), full_page=True)
         view.close()
-    finally:
-        service.stop()
-        server.close()
