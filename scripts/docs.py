@@ -20,7 +20,7 @@
                                                  articles due for a review; French changes to carry over; snippets
     python scripts/docs.py translated docs/en/x.md   the translation matches its current French source
     python scripts/docs.py nginx [--site DIR] [--root PATH] [--server-name NAME] [--listen ADDR]
-                                 [--collector HOST:PORT] [--out FILE]
+                                 [--collector HOST:PORT] [--access-log FILE|off] [--out FILE]
                                                  nginx configuration of the built site (see deploy/)
 
 Every problem is printed as ``file:line: message (fix: what to do)``; ``check`` exits 1 when there is any.
@@ -404,7 +404,8 @@ def cmd_nginx(args) -> int:
     site = Path(args.site)
     server_name = args.server_name or urlsplit(project(Path(args.config).resolve())["site_url"] or "").hostname or "_"
     try:
-        text = render(site, root=args.root, server_name=server_name, listen=args.listen, collector=args.collector)
+        text = render(site, root=args.root, server_name=server_name, listen=args.listen, collector=args.collector,
+                      access_log=args.access_log)
     except ServingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -449,6 +450,9 @@ def main(argv=None) -> int:
     p.add_argument("--listen", default="80", help="nginx listen address (default 80)")
     p.add_argument("--collector", default="127.0.0.1:8001",
                    help="address of the feedback collector (default 127.0.0.1:8001)")
+    p.add_argument("--access-log", default="/var/log/nginx/access.log",
+                   help="access log file, or 'off' (default /var/log/nginx/access.log); it keeps paths without "
+                        "query strings or referrers (a search's words travel in them)")
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
     p.add_argument("--out", default="-", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_nginx)

@@ -32,7 +32,7 @@ APP = "/srv/help-center"              # where README and the unit put the projec
 STATE = "/var/lib/kb-feedback"        # the unit's StateDirectory
 UNIT = ROOT / "deploy" / "kb-feedback.service"
 BUILD_ENV = {"KB_SITE_URL": "https://help.example.org/", "KB_FEEDBACK_ENDPOINT": "/api/feedback",
-             "KB_VIEWS_ENDPOINT": "/api/view"}
+             "KB_VIEWS_ENDPOINT": "/api/view", "KB_SEARCH_ENDPOINT": "/api/search"}
 NGINX_CMD = "scripts/docs.py nginx --server-name help.example.org"
 NGINX_LIMITS = ("worker_rlimit_nofile 8192;", "worker_connections 4096;")     # README's nginx.conf lines
 BACKUP_CMD = """sqlite3 /var/lib/kb-feedback/feedback.sqlite3 ".backup '/var/backups/kb-feedback.sqlite3'\""""
@@ -74,6 +74,7 @@ class Deployed:
         self.site = self.app / "site"
         self.collector = None
         self.nginx = None
+        self.access_log = base / "nginx" / "access.log"
 
     def local(self, path: str) -> str:
         return path.replace(APP, str(self.app)).replace(STATE, str(self.state))
@@ -126,7 +127,8 @@ def deployed():
         def site_conf(listen: str) -> Path:
             out = d.base / "help-center.conf"
             p = subprocess.run([python, *shlex.split(NGINX_CMD), "--listen", listen,
-                                "--collector", f"127.0.0.1:{collector_port}", "--out", str(out)], **run)
+                                "--collector", f"127.0.0.1:{collector_port}",
+                                "--access-log", str(d.access_log), "--out", str(out)], **run)
             assert p.returncode == 0, p.stderr
             return out
 
@@ -238,6 +240,23 @@ def test_security_and_cache_headers(deployed):
         assert r.headers["cache-control"] == "public, max-age=300"
     assert kb_js.headers["cache-control"] == "no-cache"       # same name in every build: revalidated
     assert "server" not in {k.lower() for k in html.headers} or html.headers["server"] == "nginx"
+
+
+def test_the_access_log_keeps_no_search_words(deployed):
+    """Material's search highlight puts the searched words in the result's address (?h=…) and the browser
+    sends that address on as the referrer: the access log keeps the path, status and agent only."""
+    r = get(deployed, "/settings/invoice-footer/?h=jean.dupont%40example.com+factur",
+            headers={"Referer": deployed.url + "/settings/?q=rembourser+client+06123456", "User-Agent": "kb-test"})
+    assert r.status_code == 200
+    for _ in range(50):                       # nginx writes the line once the response is sent
+        text = deployed.access_log.read_text(errors="replace") if deployed.access_log.exists() else ""
+        if "/settings/invoice-footer/" in text:
+            break
+        time.sleep(0.1)
+    line = next(l for l in text.splitlines() if "/settings/invoice-footer/" in l)
+    assert re.search(r'"GET /settings/invoice-footer/(index\.html)? HTTP/1\.1" 200 ', line) and "kb-test" in line
+    for word in ("dupont", "factur", "?h=", "rembourser", "06123456", "q="):
+        assert word not in text, word
 
 
 def test_precompressed_files_are_sent_as_written_by_the_build(deployed):

@@ -33,6 +33,11 @@ _WORD = re.compile(r"^[A-Za-z0-9._:\[\]/*-]+$")
 # timeouts and sizes: slow or half-open clients are dropped; the collector only sees whole requests
 CLIENT_TIMEOUT = "10s"
 API_BODY_MAX = "4k"           # the collector refuses bodies over 2 KB with its own JSON answer (413)
+# The access log keeps the path, never the query string nor the referrer: Material's search highlight puts
+# the words a reader searched for in the address of the result (?h=…), and a referrer carries it further.
+ACCESS_LOG = "/var/log/nginx/access.log"
+PRIVATE_LOG = ("log_format kb_private '$remote_addr [$time_local] \"$request_method $uri $server_protocol\" "
+               "$status $body_bytes_sent \"$http_user_agent\"';")
 
 
 class ServingError(Exception):
@@ -81,9 +86,10 @@ def _headers(cache: str) -> list[str]:
 
 
 def render(site: Path, *, root: str | None = None, server_name: str = "_", listen: str = "80",
-           collector: str = "127.0.0.1:8001") -> str:
+           collector: str = "127.0.0.1:8001", access_log: str = ACCESS_LOG) -> str:
     """The configuration text for the site built in ``site`` and served from ``root`` (default: the same
-    folder) on ``listen`` for ``server_name``, with the collector listening at ``collector``."""
+    folder) on ``listen`` for ``server_name``, with the collector listening at ``collector``; requests are
+    logged to ``access_log`` (or not at all: "off") without query string or referrer (``PRIVATE_LOG``)."""
     site = site.resolve()
     data = load_redirects(site)
     redirects: dict[str, str] = data["redirects"]
@@ -93,7 +99,10 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
     if not root.startswith("/"):
         raise ServingError(f"root {root!r} must be an absolute path (fix: e.g. --root /srv/help-center/site)")
     _word("root", root), _word("server name", server_name), _word("listen", listen)
-    _word("collector", collector)
+    _word("collector", collector), _word("access log", access_log)
+    if access_log != "off" and not access_log.startswith("/"):
+        raise ServingError(f"access log {access_log!r} must be an absolute path or 'off' "
+                           "(fix: e.g. --access-log /var/log/nginx/help-center.log)")
     policy = csp.policy(site, _stub_files(site, redirects))
 
     not_found = [f"    default /404.html;"]
@@ -113,6 +122,9 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "    keepalive 16;",
         "}",
         "",
+        "# the access log: the path only (no query string, no referrer: a search's words can be in them)",
+        PRIVATE_LOG,
+        "",
         "# the Content-Security-Policy of the pages: the site's own files, the hashes of its inline scripts",
         "map $host $kb_csp {",
         f'    default "{policy}";',
@@ -131,6 +143,7 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "    server_tokens off;",
         "    absolute_redirect off;          # Location: /settings/x/ (right behind a TLS proxy too)",
         "    charset utf-8;",
+        f"    access_log {access_log}{'' if access_log == 'off' else ' kb_private'};",
         "    error_page 404 $kb_not_found;",
         "",
         "    # slow or half-open connections are closed; nothing here takes uploads",
