@@ -33,7 +33,7 @@ def events(now: datetime) -> list:
                + [Search("fr", "remboursement partiel", 0, None, ago(3))] * 2
                + [Search("fr", INJECTION, 0, None, now)]
                + [Search("en", "invoice", 3, None, ago(4))] * 2
-               + [Search("en", "refund\u202eevil", 0, None, now)])
+               + [Search("en", "refund\u202eevil", 0, None, now)])       # a bidi override: dropped when stored
     previous = ([Vote(1, "fr", "no", None, ago(40))] * 2 + [Vote(2, "en", "no", None, ago(35))]
                 + [View(1, "fr", ago(45).date())] * 6
                 + [Search("fr", "facture", 2, 1, ago(40))] * 3 + [Search("en", "refund", 0, None, ago(50))])
@@ -91,10 +91,10 @@ def test_json_report_gives_what_was_recorded(filled):
            for lang, qs in data["top_queries"].items()}
     injection = INJECTION.lower()                   # queries are kept normalised (lower case)
     assert top == {"fr": [("facture", 4, 0, 2), ("remboursement partiel", 2, 2, 0), (injection, 1, 1, 0)],
-                   "en": [("invoice", 2, 0, 0), ("refund\u202eevil", 1, 1, 0)]}
+                   "en": [("invoice", 2, 0, 0), ("refundevil", 1, 1, 0)]}
     assert data["top_queries"]["fr"][0]["click_rate"] == 0.5
     assert [q["query"] for q in data["zero_result_queries"]["fr"]] == ["remboursement partiel", injection]
-    assert [q["query"] for q in data["zero_result_queries"]["en"]] == ["refund\u202eevil"]
+    assert [q["query"] for q in data["zero_result_queries"]["en"]] == ["refundevil"]
     assert data["no_click_queries"] == {"fr": [], "en": [{"query": "invoice", "searches": 2, "zero_results": 0,
                                                           "clicks": 0, "click_rate": 0.0}]}
     assert data["totals"] == {"votes": 7, "views": 6, "searches": 10}
@@ -113,7 +113,7 @@ def test_csv_report_opens_in_a_spreadsheet_without_formulas(filled):
             if r["section"] == "zero_result_query"]
     # a query that a spreadsheet would run as a formula is shown as text
     assert zero == [("fr", "remboursement partiel", "2", "2"), ("fr", "'" + INJECTION.lower(), "1", "1"),
-                    ("en", "refund\u202eevil", "1", "1")]
+                    ("en", "refundevil", "1", "1")]
     assert not [cell for r in rows for cell in r.values() if cell[:1] in ("=", "+", "@")]
     third = next(r for r in rows if r["section"] == "least_helpful" and r["id"] == "3")
     assert (third["lang"], third["subject"], third["no"], third["reason_missing-steps"], third["helpful_ratio"]) \
@@ -138,7 +138,7 @@ def test_text_report_has_every_section(filled):
     zero = lines[lines.index("Searches that found nothing (articles to write), fr:") + 3]
     assert zero.split() == ["2", "2", "0", "0%", "remboursement", "partiel"]
     assert "reasons: missing-steps 1" in out and "reasons: outdated 1" in out
-    assert "\u202e" not in out and "refund\\u202eevil" in out          # shown, not obeyed by the terminal
+    assert "\u202e" not in out and "refundevil" in out       # the override never reaches the terminal
     assert "Total: 7 votes, 6 views, 10 searches." in out
 
 
