@@ -257,7 +257,7 @@ def stored_counts(base: str, target: dict | None) -> dict[str, int | None]:
                                      "view": sum(a["views"] for a in data["articles"]), "search": None}
     if target is not None:
         sys.path.insert(0, str(ROOT / "scripts"))
-        from feedback.storage import open_storage
+        from feedback.databases import open_storage
         storage = open_storage(**target)
         try:
             counts["search"] = sum(c.searches for *_, c in storage.search_days())

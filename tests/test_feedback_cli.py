@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from feedback.storage import Search, SQLiteStorage, View, Vote, open_storage
+from feedback.databases import open_storage
+from feedback.storage import Search, SQLiteStorage, View, Vote
 from feedback_support import ROOT, postgres, write_catalogue
 from helpcenter import popular
 from helpcenter.catalogue import Catalogue as BuildCatalogue

@@ -16,7 +16,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from feedback.storage import open_storage
+from feedback.databases import open_storage
 from feedback_support import ROOT, postgres, service_factory  # noqa: F401  (fixture)
 
 CLIENTS, VOTES = 50, 2000

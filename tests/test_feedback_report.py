@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from feedback.storage import Search, SQLiteStorage, View, Vote, open_storage
+from feedback.databases import open_storage
+from feedback.storage import Search, SQLiteStorage, View, Vote
 from feedback_support import postgres, write_catalogue
 from test_feedback_cli import cli
 

@@ -8,7 +8,8 @@ import pytest
 
 from feedback.postgres import PostgresStorage, redact_url
 from feedback.queries import QueryCounts
-from feedback.storage import Counts, Search, SQLiteStorage, StorageError, View, Vote, open_storage
+from feedback.databases import open_storage
+from feedback.storage import Counts, Search, SQLiteStorage, StorageError, View, Vote
 from feedback_support import postgres
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)

@@ -13,7 +13,8 @@ articles (``helpcenter.popular``).
 
 Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``queries`` (search
 queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;
-``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases), ``limits``
+``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases; ``databases``:
+which one a command opens), ``limits``
 (rate and daily vote limits per client), ``connections`` (read deadline and connection cap for uvicorn),
 ``app`` (the ASGI service), ``stats`` (export, and helpers the report and dashboard share), ``insights``
 (the report's data, built once), ``formats`` (the report as text, JSON, CSV), ``dashboard`` (the HTML

@@ -27,7 +27,8 @@ from . import (DEFAULT_CATALOGUE, DEFAULT_DB_HELP, DEFAULT_ORIGINS, DEFAULT_PORT
 from .catalogue import Catalogue, CatalogueError, CatalogueFile
 from .formats import FORMATS
 from .insights import PERIOD_DAYS
-from .storage import StorageError, open_storage
+from .databases import open_storage
+from .storage import StorageError
 
 env = os.environ.get
 LEGACY_DB = "data/feedback.sqlite3"     # the default database until it moved out of the checkout

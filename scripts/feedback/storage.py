@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence, Union
-from urllib.parse import urlsplit
 
 from helpcenter.popular import Counts  # the counts the statistics file carries, one definition
 
@@ -452,13 +451,3 @@ class SQLiteStorage(_Reads):
         with self._lock:
             self._conn.close()
 
-
-def open_storage(db: str | Path | None = None, database_url: str | None = None) -> Storage:
-    """PostgreSQL when a ``postgresql://`` URL is given, else the SQLite file ``db``."""
-    if database_url:
-        if urlsplit(database_url).scheme not in ("postgresql", "postgres"):
-            raise StorageError("--database-url must start with postgresql:// (for SQLite, use --db PATH)")
-        from .postgres import PostgresStorage   # imported here: SQLite users need neither it nor psycopg
-        return PostgresStorage(database_url)
-    from . import default_db
-    return SQLiteStorage(db or default_db())
