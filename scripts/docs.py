@@ -319,9 +319,9 @@ def _cut(text: str, width: int) -> str:
 
 def cmd_status(args) -> int:
     from helpcenter import parity
-    from helpcenter.catalogue import Catalogue
+    from helpcenter import content
     cfg = project(Path(args.config).resolve())
-    catalogue = Catalogue.load(cfg["docs"], cfg["languages"], cfg["default"], root=cfg["root"])
+    catalogue = content.load(cfg["docs"], cfg["languages"], cfg["default"], root=cfg["root"])
     special = docs_lifecycle.status(args, cfg, catalogue)     # --stale, --diff FILE, --snippets
     if special is not None:
         return special

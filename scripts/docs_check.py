@@ -183,13 +183,13 @@ def collect(config: Path, site: Path | None = None, proc: subprocess.CompletedPr
     import docs as docs_cli
     import docs_lifecycle
     from helpcenter import linkcheck, parity
-    from helpcenter.catalogue import Catalogue
+    from helpcenter import content
     from helpcenter.problems import Problem
     cfg = docs_cli.project(config)
     root, docs, langs, default = cfg["root"], cfg["docs"], cfg["languages"], cfg["default"]
     found = Findings()
     hist = docs_lifecycle.history_of(cfg)     # one git pass: duplicate ids, outdated translations, review dates
-    catalogue = Catalogue.load(docs, langs, default, root=root, history=hist)
+    catalogue = content.load(docs, langs, default, root=root, history=hist)
     same = parity.problems(catalogue)
     problems = list(catalogue.problems) + same
     for code in langs:

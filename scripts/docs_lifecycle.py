@@ -109,9 +109,9 @@ def _print_snippets(cfg: dict, catalogue) -> int:
 
 def cmd_translated(args) -> int:
     from helpcenter import translated
-    from helpcenter.catalogue import Catalogue
+    from helpcenter import content
     cfg = args.project(Path(args.config).resolve())
-    catalogue = Catalogue.load(cfg["docs"], cfg["languages"], cfg["default"], root=cfg["root"])
+    catalogue = content.load(cfg["docs"], cfg["languages"], cfg["default"], root=cfg["root"])
     hist = history_of(cfg)
     failed = 0
     for file in args.files:

@@ -20,8 +20,8 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from helpcenter import (agents, assets, export, footer, history, links, parity, popular, related,  # noqa: E402
-                        searchindex, seo, snippets, strings, support, synonyms, typography)
+from helpcenter import (agents, assets, content, export, footer, history, links, parity, popular,  # noqa: E402
+                        related, searchindex, seo, snippets, strings, support, synonyms, typography)
 from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
@@ -86,7 +86,7 @@ def _load(config, plugin) -> None:
     languages = [lang.locale for lang in plugin.config.languages if lang.build]
     root = Path(config.config_file_path).parent
     hist = history.load(root, Path(os.path.relpath(config.docs_dir, root)).as_posix())
-    catalogue = Catalogue.load(config.docs_dir, languages, plugin.default_language, root=root, history=hist)
+    catalogue = content.load(config.docs_dir, languages, plugin.default_language, root=root, history=hist)
     # the strict build refuses what check refuses: content problems and translation parity
     for problem in sorted(set(catalogue.problems + parity.problems(catalogue)),
                           key=lambda p: (p.file, p.line or 0, p.message)):

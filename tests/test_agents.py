@@ -202,14 +202,14 @@ def test_data_says_which_language_is_missing(tmp_path):
     """From the catalogue: an article without its English twin has ``en: null``; headings in code are not sections."""
     from fixtures import TINY_DOCS
     from helpcenter import agents
-    from helpcenter.catalogue import Catalogue
+    from helpcenter import content
     docs = tmp_path / "docs"
     shutil.copytree(TINY_DOCS, docs)
     (docs / "en/settings/beta.md").unlink()
     alpha = docs / "fr/settings/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8") + "\n```md\n## Pas une section {#not-one}\n```\n",
                      encoding="utf-8")
-    data = agents.data(Catalogue.load(docs, ["fr", "en"], "fr"))
+    data = agents.data(content.load(docs, ["fr", "en"], "fr"))
     items = {a["id"]: a for a in data["articles"]}
     assert items[2]["en"] is None and items[2]["fr"]["title"]
     assert [s["id"] for s in items[1]["fr"]["sections"]] == ["where", "choose"]

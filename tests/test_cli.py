@@ -10,7 +10,7 @@ import pytest
 import docs as docs_cli
 from fixtures import LocalServer, edit, line_of, tiny_project
 from helpcenter import frontmatter
-from helpcenter.catalogue import Catalogue
+from helpcenter import content
 from helpcenter.scaffold import slugify
 
 FR_DESC = "Régler l'option café du compte de test, et ce qu'elle change pour vos clients."
@@ -49,7 +49,7 @@ def test_new_creates_both_languages_with_the_next_free_id_and_a_complete_front_m
         assert fm.meta == {"id": 3, "title": title, "description": desc, "related": [1], "tags": tags,
                            "review": ["missing-content"]}
         assert frontmatter.validate(fm, "article", str(md)) == []
-    catalogue = Catalogue.load(project / "docs", ("fr", "en"), "fr", root=project)
+    catalogue = content.load(project / "docs", ("fr", "en"), "fr", root=project)
     assert {p.message for p in catalogue.problems} == {"the article has no text yet (only its title would be published)"}
     assert catalogue["en"].articles["settings/how-to-set-the-cafe-option.md"].id == 3
     # an empty article is not published: check names both files, the line of the body and the fix

@@ -68,9 +68,9 @@ def test_complete_article_has_no_notice_and_its_own_context(built):
 
 
 def test_real_site_notices_follow_review_codes(site):
-    from helpcenter.catalogue import Catalogue
+    from helpcenter import content
     from conftest import LANGS, ROOT
-    catalogue = Catalogue.load(ROOT / "docs", LANGS, "fr", root=ROOT)
+    catalogue = content.load(ROOT / "docs", LANGS, "fr", root=ROOT)
     shown = hidden = 0
     for lang in LANGS:
         for article in catalogue[lang].articles.values():

@@ -10,7 +10,7 @@ from pathlib import Path
 import docs as docs_cli
 from fixtures import edit, line_of, tiny_project
 from helpcenter import frontmatter
-from helpcenter.catalogue import Catalogue
+from helpcenter import content
 
 
 def run_check(project: Path) -> tuple[int, list[str]]:
@@ -98,7 +98,7 @@ def test_invalid_utf8_is_reported_with_its_line(tmp_path):
     line = line_of(md, "Choisissez la valeur")
     data = md.read_bytes().replace("Choisissez la valeur".encode(), b"Choisissez la \xe9valeur")
     md.write_bytes(data)
-    catalogue = Catalogue.load(project / "docs", ("fr", "en"), "fr", root=project)
+    catalogue = content.load(project / "docs", ("fr", "en"), "fr", root=project)
     assert [str(p) for p in catalogue.problems if "UTF-8" in p.message] == [
         f"docs/fr/settings/alpha.md:{line}: not valid UTF-8 (byte 0xe9 at column 15: invalid continuation byte) "
         "(fix: save the file as UTF-8 and retype the character at that place)"]

@@ -226,10 +226,10 @@ def test_an_article_found_through_search_ranks_above_one_that_was_not_in_the_bui
     ``burst``: 1,000 search clicks in one day (a bot repeating a search): capped at 200."""
     from conftest import Site, build
     from feedback.storage import Search, SQLiteStorage, View
-    from helpcenter.catalogue import Catalogue as BuildCatalogue
+    from helpcenter import content
     from test_feedback_cli import cli
 
-    fr = BuildCatalogue.load(site_copy / "docs", ["fr", "en"], "fr", root=site_copy)["fr"]
+    fr = content.load(site_copy / "docs", ["fr", "en"], "fr", root=site_copy)["fr"]
     listed = [a for a in fr.by_id.values() if a.listed]
     burst, read, found = popular.rank(listed, "fr", None, len(listed))[-3:]
     today = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)

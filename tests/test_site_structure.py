@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import LANGS, ROOT, plain
-from helpcenter.catalogue import Catalogue
+from helpcenter import content
 
 DOCS = ROOT / "docs"
 
@@ -32,7 +32,7 @@ def test_twenty_settings_articles_in_both_languages():
 
 
 def test_catalogue_of_real_content_has_no_problem():
-    catalogue = Catalogue.load(DOCS, LANGS, "fr", root=ROOT)
+    catalogue = content.load(DOCS, LANGS, "fr", root=ROOT)
     assert [str(p) for p in catalogue.problems] == []
     fr, en = catalogue["fr"], catalogue["en"]
     assert {a.path: a.id for a in fr.articles.values()} == {a.path: a.id for a in en.articles.values()}

@@ -16,7 +16,7 @@ import docs as docs_cli
 from conftest import LANGS, ROOT
 from fixtures import edit, line_of, tiny_project
 from helpcenter import linkcheck, parity
-from helpcenter.catalogue import Catalogue
+from helpcenter import content
 
 
 def run_check(project: Path) -> tuple[int, list[str]]:
@@ -267,7 +267,7 @@ def test_outdated_follows_git_history_and_uncommitted_changes(tmp_path, git_env)
 # --- the real site ----------------------------------------------------------------------------------
 
 def test_real_content_passes_validation_and_parity():
-    catalogue = Catalogue.load(ROOT / "docs", LANGS, "fr", root=ROOT)
+    catalogue = content.load(ROOT / "docs", LANGS, "fr", root=ROOT)
     assert [str(p) for p in catalogue.problems + parity.problems(catalogue)] == []
 
 

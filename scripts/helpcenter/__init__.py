@@ -4,6 +4,8 @@ Modules, one concept each:
 - problems:    the Problem record every check reports (file, line, message, what to do)
 - frontmatter: reading and validating the YAML front matter of a Markdown file
 - catalogue:   the articles and categories of every language, and their consistency
+- content:     the catalogue with the checks that build on it (aliases, snippets, drafts' links): what
+               every command loads
 - strings:     interface strings in French and English
 - related:     "related articles" ranking
 - popular:     "popular articles" ranking

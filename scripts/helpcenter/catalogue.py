@@ -14,9 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from . import frontmatter, glossary, snippets, symlinks
-from .problems import ContentError, Problem
-
-LANG_NAMES = {"fr": "French", "en": "English"}
+from .problems import LANG_NAMES, ContentError, Problem
 
 
 def page_url(lang: str, rel_path: str, default_lang: str) -> str:
@@ -128,9 +126,10 @@ class Catalogue:
     # --- loading ---------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, docs_dir: str | Path, languages: Iterable[str] = ("fr", "en"), default: str = "fr",
+    def read(cls, docs_dir: str | Path, languages: Iterable[str] = ("fr", "en"), default: str = "fr",
              root: str | Path | None = None, history=None) -> "Catalogue":
-        """Read every Markdown file of every language; collect problems instead of stopping.
+        """Read every Markdown file of every language; collect problems instead of stopping. The checks that
+        build on a whole catalogue (aliases, snippets, drafts' links) are added by ``content.load``.
 
         ``history`` (a ``history.History`` of ``root``, optional) tells which of two articles sharing an
         id is the newer one, so that the duplicate is reported on the article that may still change it."""
@@ -159,11 +158,6 @@ class Catalogue:
                 cat._load_file(lang, base, md, root)
             cat._link_categories(lang, root, base)
         cat.problems.extend(cat.check())
-        from .links import check_aliases   # links builds on the catalogue
-        cat.problems.extend(check_aliases(cat))
-        cat.problems.extend(snippets.problems(docs_dir, root, cat.langs))
-        from .publication import draft_links   # reads links with parity's parser
-        cat.problems.extend(draft_links(cat))
         return cat
 
     def _load_file(self, lang: str, base: Path, md: Path, root: Path) -> None:

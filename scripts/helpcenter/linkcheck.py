@@ -44,9 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .problems import Problem
-
-LANG_NAMES = {"fr": "French", "en": "English"}
+from .problems import LANG_NAMES, Problem
 NOT_PAGES = ("assets", "search")        # top-level folders of files, not pages
 NO_LANGUAGE = ("agents",)               # pages for every language at once (support agents' lookup page):
                                         # links checked, no language switch nor hreflang expected

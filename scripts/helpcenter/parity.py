@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fences, history
-from .catalogue import LANG_NAMES, Article, Catalogue
-from .problems import Problem
+from .catalogue import Article, Catalogue
+from .problems import LANG_NAMES, Problem
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _HEADING_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*#*\s*$")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LANG_NAMES = {"fr": "French", "en": "English"}     # a language as the problem messages name it
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter
-from .catalogue import Catalogue
+from . import content
 from .problems import Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -136,7 +136,7 @@ def create(docs_dir: str | Path, category: str, titles: dict[str, str], descript
         if err:
             problems.append(Problem(f"--{lang}-tags" if lang != default else "--tags", None, f"tags {err}",
                                     "short keywords separated by commas"))
-    catalogue = Catalogue.load(docs, languages, default, root=root)
+    catalogue = content.load(docs, languages, default, root=root)
     if related:
         known = set(catalogue[default].by_id)
         for rid in related:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fences
-from .problems import Problem
+from .problems import LANG_NAMES, Problem
 
 FOLDER = "_snippets"
 # pymdownx.snippets: `--8<-- "name"` on its own line, or a block of names between two `--8<--` lines;
@@ -94,7 +94,6 @@ def _uses(docs: Path, root: Path, lang: str) -> list[tuple[str, int, str]]:
 
 def problems(docs: str | Path, root: str | Path, langs) -> list[Problem]:
     """Missing snippets (at the directive's file and line) and snippets existing in one language only."""
-    from .catalogue import LANG_NAMES     # the catalogue reads snippets' folders: imported here, no cycle
     docs, root = Path(docs), Path(root)
     langs = list(langs)
     found = {lang: _files(docs, lang) for lang in langs}

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import LANG_NAMES, Article, Catalogue
+from .catalogue import Article, Catalogue
 from .history import History, diff_since
-from .problems import Problem
+from .problems import LANG_NAMES, Problem
 
 ABBREV = 12   # digits of the commit id written in 'source:'
 
