@@ -117,11 +117,11 @@ def _paths_with_problems(problems, docs: Path, root: Path) -> set[str]:
 
 def _not_reported_yet(site_problems, earlier):
     """Site-level problems minus those the build already reported (same file, line and link)."""
-    from helpcenter.linkcheck import _target_key
+    from helpcenter.linksource import target_key
 
     def key(p):
         m = re.search(r"'([^']*)'", p.message)
-        return (p.file, p.line, _target_key(m.group(1)) if m else None)
+        return (p.file, p.line, target_key(m.group(1)) if m else None)
     seen = {key(p) for p in earlier if p.line}
     return [p for p in site_problems if not (p.line and key(p) in seen)]
 
@@ -182,7 +182,7 @@ def collect(config: Path, site: Path | None = None, proc: subprocess.CompletedPr
     whose warnings are then read); without ``site``, a strict build into a temporary folder."""
     import docs as docs_cli
     import docs_lifecycle
-    from helpcenter import linkcheck, parity
+    from helpcenter import externallinks, linkcheck, parity
     from helpcenter import content
     from helpcenter.problems import Problem
     cfg = docs_cli.project(config)
@@ -223,8 +223,8 @@ def collect(config: Path, site: Path | None = None, proc: subprocess.CompletedPr
             urls = [u for u in report.external if not external_match or re.search(external_match, u)]
             if external and urls:
                 print(f"checking {len(urls)} external link(s)...", file=sys.stderr)
-                results = linkcheck.check_external(urls, timeout=timeout)
-                problems += linkcheck.external_problems(report, results)
+                results = externallinks.check_external(urls, timeout=timeout)
+                problems += externallinks.external_problems(report, results)
         else:
             problems.append(Problem(str(site), None, "no built site to check (no index.html)",
                                     "fix the build errors above"))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import LocalServer
-from helpcenter import linkcheck
+from helpcenter import externallinks, linkcheck
 
 SITE_URL = "https://help.example.com/"
 
@@ -269,7 +269,7 @@ def server():
 def test_external_links_are_checked_only_on_demand_with_timeout_and_one_retry(server):
     hits, server = server.hits, server.url
     urls = [f"{server}/ok", f"{server}/missing", f"{server}/nohead", f"{server}/flaky", f"{server}/slow"]
-    results = linkcheck.check_external(urls, timeout=0.3, workers=4, per_host=2, retries=1, retry_delay=0.05)
+    results = externallinks.check_external(urls, timeout=0.3, workers=4, per_host=2, retries=1, retry_delay=0.05)
     assert results[f"{server}/ok"] is None
     assert results[f"{server}/missing"] == "HTTP 404"
     assert results[f"{server}/nohead"] is None                 # HEAD refused: asked again with GET
@@ -287,7 +287,7 @@ def test_external_problems_name_the_markdown_file(tmp_path, server):
     docs = {"fr/settings/a.md": f"---\nid: 1\n---\n\nVoir [ProAbono]({server}/missing).\n"}
     report = check(tmp_path, files, docs)
     assert report.problems == []                                 # collected, not fetched
-    results = linkcheck.check_external([u for u in report.external if u.startswith(server)], timeout=2)
-    problems = [str(p) for p in linkcheck.external_problems(report, results)]
+    results = externallinks.check_external([u for u in report.external if u.startswith(server)], timeout=2)
+    problems = [str(p) for p in externallinks.external_problems(report, results)]
     assert problems == [f"docs/fr/settings/a.md:5: external link '{server}/missing' fails: HTTP 404 "
                         "(fix: fix or remove the link (the site may also be down: check it in a browser))"]

@@ -9,4 +9,8 @@ Modules, one concept each:
 - strings:     interface strings in French and English
 - related:     "related articles" ranking
 - popular:     "popular articles" ranking
+- linkcheck:   site-level link check over the built HTML (links, anchors, language switch, sitemap)
+- htmlpages:   the ids and links of one built HTML page (regex extraction) for the link check
+- linksource:  the Markdown file and line a built page's link is written at
+- externallinks: external links, checked on demand
 """
