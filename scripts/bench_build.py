@@ -120,6 +120,7 @@ def generate(docs: Path, n: int, seed: int = 7) -> int:
     words_total = 0
     for lang in LANGS:
         rng = random.Random(seed)          # same structure (ids, links, related) in both languages
+        wording = random.Random(f"{seed}-{lang}")   # the text: its draws depend on the vocabulary's size
         base = docs / lang
         base.mkdir(parents=True, exist_ok=True)
         title, description = HOME[lang]
@@ -136,7 +137,7 @@ def generate(docs: Path, n: int, seed: int = 7) -> int:
         tags = [w for w in vocab[::5]][:30]
         for i in range(1, n + 1):
             path = article_path(i)
-            a, b, c = rng.sample(vocab, 3)
+            a, b, c = wording.sample(vocab, 3)
             same_cat = [j for j in range(i % CATEGORIES or CATEGORIES, n + 1, CATEGORIES) if j != i]
             related = rng.sample(same_cat, min(3, len(same_cat))) if same_cat else []
             if n > 1:
@@ -146,16 +147,16 @@ def generate(docs: Path, n: int, seed: int = 7) -> int:
             lines = ["---", f"id: {i}", f'title: "{TITLE[lang].format(a=a, b=b, n=i)}"',
                      f'description: "{DESCRIPTION[lang].format(a=a, b=b, c=c, n=i)}"',
                      f"related: [{', '.join(map(str, related))}]",
-                     f"tags: [{', '.join(rng.sample(tags, 2))}]", f"weight: {rng.randint(0, 500)}"]
+                     f"tags: [{', '.join(wording.sample(tags, 2))}]", f"weight: {rng.randint(0, 500)}"]
             if i % 100 == 0:
                 lines.append(f"aliases: [{path[:-3]}-old.md]")
             lines.append("---")
-            body = [_paragraph(rng, lang, 50)]
+            body = [_paragraph(wording, lang, 50)]
             for s, (sid, heading) in enumerate(zip(SECTIONS, HEADINGS[lang])):
-                body.append(f"## {heading} {rng.choice(vocab)} {{#{sid}}}")
-                body.append(_paragraph(rng, lang, 58))
+                body.append(f"## {heading} {wording.choice(vocab)} {{#{sid}}}")
+                body.append(_paragraph(wording, lang, 58))
                 if s == 2:
-                    body.append("\n".join(f"{m}. {_sentence(rng, lang, 7)}" for m in range(1, 4)))
+                    body.append("\n".join(f"{m}. {_sentence(wording, lang, 7)}" for m in range(1, 4)))
             targets = [rng.randint(1, n) for _ in range(3)]
             refs = [f"[{SEE[lang]} {t}]({_rel_link(path, article_path(t))}#{rng.choice(SECTIONS)})"
                     for t in targets if t != i]
