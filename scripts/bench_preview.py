@@ -5,19 +5,23 @@
     python scripts/bench_preview.py --sizes 200 --body 5 --title 2 --new 1
     options: --ref-max K (edits of each kind for plain `mkdocs serve`; default: all at N <= 500, else 2
              body, 1 title, 1 new, since each of its saves rebuilds everything), --no-reference,
-             --pause S (seconds between saves, as a writer types; default 1), --keep DIR
+             --one-process (also the preview with --one-process, one build process instead of one per
+             language), --pause S (seconds between saves, as a writer types; default 1), --keep DIR
 
 For every N it generates the synthetic help center of scripts/bench_build.py (N articles per
 language, this project's full configuration, a git work tree), then, for the preview
-(``scripts/docs.py serve``) and for plain ``mkdocs serve`` of the same project (what ``dev.sh serve``
-ran before the preview; measured in the same run as the reference):
+(``scripts/docs.py serve``: one process per language on a machine with several cores) and for plain
+``mkdocs serve`` of the same project (what ``dev.sh serve`` ran before the preview; measured in the
+same run as the reference):
 
 - time to first page: from the start of the process to the first answer of the home page;
 - save-to-visible, p50 and p95: from the moment a file is written to the moment the served HTML (as
   a browser fetches it, by polling every 50 ms) holds the new text, for body edits (a new paragraph
   in an article), title edits (the article page shows the new title) and new articles (both
   languages written, the new page answers with its title);
-- peak memory (resident, VmHWM) of the serving process.
+- peak memory of the server's processes together (its own, its languages' and the related-articles
+  ranking's): the sum of their proportional set sizes (PSS: a page shared by two processes counts
+  half in each), sampled every 0.5 s.
 
 It prints the figures and the ratio plain/preview. Edits go to different articles, both languages.
 """
@@ -32,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -74,13 +79,45 @@ def wait_for(url: str, text: str | None, timeout: float, proc: subprocess.Popen)
     raise TimeoutError(f"{url} did not show {text!r} within {timeout:.0f} s")
 
 
-def peak_mb(pid: int) -> float:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return float("nan")
-    m = re.search(r"VmHWM:\s+(\d+) kB", status)
-    return int(m.group(1)) / 1024 if m else float("nan")
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def tree_mb(pid: int) -> float:
+    """Memory of ``pid`` and its descendants: the sum of their PSS, in MB."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            m = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{p}/smaps_rollup").read_text(), re.M)
+        except OSError:
+            continue
+        total += int(m.group(1)) if m else 0
+    return total / 1024
+
+
+class PeakMemory(threading.Thread):
+    """Samples ``tree_mb`` every 0.5 s while the server runs; ``peak`` is the highest."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
+
+    def run(self):
+        while not self.stop.wait(0.5):
+            self.peak = max(self.peak, tree_mb(self.pid))
 
 
 def url_of(lang: str, path: str) -> str:
@@ -106,15 +143,17 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     env = bench_build.env()
-    if kind == "preview":
+    if kind.startswith("preview"):
         cmd = [sys.executable, str(project / "scripts/docs.py"), "serve", "--addr", f"127.0.0.1:{port}",
-               "--config", str(project / "mkdocs.yml")]
+               "--config", str(project / "mkdocs.yml")] + (["--one-process"] if "one" in kind else [])
     else:
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload",
                "-f", str(project / "mkdocs.yml")]
-    log = open(project.parent / f"{kind}.log", "w")
+    log = open(project.parent / f"{kind.replace(' ', '-')}.log", "w")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    memory = PeakMemory(proc.pid)
+    memory.start()
     out = {"kind": kind, "body": [], "title": [], "new": []}
     try:
         wait_for(base, None, timeout, proc)
@@ -147,7 +186,9 @@ def session(kind: str, project: Path, n: int, counts: dict, timeout: float, paus
             out["new"].append(time.perf_counter() - t0)
             progress(kind, "new", out["new"][-1])
             time.sleep(pause)
-        out["peak_mb"] = peak_mb(proc.pid)
+        memory.stop.set()
+        memory.join()
+        out["peak_mb"] = max(memory.peak, tree_mb(proc.pid))
     finally:
         proc.terminate()
         try:
@@ -176,7 +217,7 @@ def fmt(values: list[float]) -> str:
 
 
 def show(r: dict) -> None:
-    print(f"  {r['kind']:<13} first page {r['first']:.1f} s | body {fmt(r['body'])} | "
+    print(f"  {r['kind']:<19} first page {r['first']:.1f} s | body {fmt(r['body'])} | "
           f"title {fmt(r['title'])} | new {fmt(r['new'])} | peak {r['peak_mb']:.0f} MB", flush=True)
 
 
@@ -196,6 +237,7 @@ def main(argv=None) -> int:
     p.add_argument("--new", type=int, default=2)
     p.add_argument("--ref-max", type=int, default=None)
     p.add_argument("--no-reference", action="store_true")
+    p.add_argument("--one-process", action="store_true")
     p.add_argument("--pause", type=float, default=1.0)
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("--keep", type=Path)
@@ -212,6 +254,10 @@ def main(argv=None) -> int:
             counts = {"body": args.body, "title": args.title, "new": args.new}
             results = [session("preview", make_project(work, f"preview-{n}", docs), n, counts, args.timeout, args.pause)]
             show(results[0])
+            if args.one_process:
+                one = session("preview one process", make_project(work, f"preview-one-{n}", docs), n, counts,
+                              args.timeout, args.pause)
+                show(one)
             if not args.no_reference:
                 k = args.ref_max if args.ref_max is not None else (10**6 if n <= 500 else None)
                 ref = {"body": min(counts["body"], k if k else 2), "title": min(counts["title"], k if k else 1),
@@ -220,8 +266,11 @@ def main(argv=None) -> int:
                                        args.timeout, args.pause))
                 show(results[1])
             print(f"\nN = {n} articles per language ({2 * n} articles), load average {os.getloadavg()[0]:.1f}")
-            for r in results:
+            for r in results + ([one] if args.one_process else []):
                 show(r)
+            if args.one_process and one["new"] and results[0]["new"]:
+                print(f"  new article (a full build): one process / a process per language (p50) = "
+                      f"{statistics.median(one['new']) / statistics.median(results[0]['new']):.2f}x")
             if len(results) == 2:
                 pv, ref = results
                 for key in ("body", "title", "new"):

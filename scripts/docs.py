@@ -5,9 +5,10 @@
                                                  strict build, atomic swap (--parallel: a process per language),
                                                  x.gz twins for nginx (unless --no-gzip); --production refuses
                                                  the placeholder site address
-    python scripts/docs.py serve [--addr 127.0.0.1:8000]
+    python scripts/docs.py serve [--addr 127.0.0.1:8000] [--one-process]
                                                  writers' preview: live reload, re-renders only what a
-                                                 save changes (scripts/preview/)
+                                                 save changes (scripts/preview/); a process per language
+                                                 on several cores
     python scripts/docs.py new "Titre" --en-title "Title" --category settings[/emails]
         --description "..." --en-description "..." [--slug S] [--tags a,b] [--en-tags a,b] [--related 1,2]
                                                  new article in both languages (next free id)
@@ -126,8 +127,7 @@ def _build_parallel(config: Path, dest: Path) -> subprocess.CompletedProcess:
     - ``sitemap.xml``: each language's entries from that language's build, in static-i18n's order.
     The result is the same as a single build (tests/test_parallel_build.py compares every byte)."""
     cfg = project(config)
-    default = cfg["default"]
-    order = [default] + [lang for lang in cfg["languages"] if lang != default]
+    order = language_order(cfg)
     parts = {lang: Path(tempfile.mkdtemp(prefix=f".kb-part-{lang}-", dir=dest.parent)) for lang in order}
     try:
         running = {lang: subprocess.Popen(_mkdocs_cmd(config, parts[lang]), cwd=config.parent,
@@ -140,22 +140,42 @@ def _build_parallel(config: Path, dest: Path) -> subprocess.CompletedProcess:
                                            "".join(o for o, _ in outputs.values()),
                                            "".join(e for _, e in outputs.values()))
         if code == 0:
-            _merge_parts(parts, order, dest, cfg["site_url"] or "")
+            merge_parts(parts, order, dest, cfg["site_url"] or "")
         return proc
     finally:
         for part in parts.values():
             shutil.rmtree(part, ignore_errors=True)
 
 
-def _merge_parts(parts: dict[str, Path], order: list[str], dest: Path, site_url: str) -> None:
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def language_order(cfg: dict) -> list[str]:
+    """The built languages, the default one first (the order of static-i18n's builds)."""
+    return [cfg["default"]] + [lang for lang in cfg["languages"] if lang != cfg["default"]]
+
+
+def merge_parts(parts: dict[str, Path], order: list[str], dest: Path, site_url: str, link: bool = False) -> None:
+    """``link``: ``dest`` (new) is made of symbolic links to the parts' files and folders instead of
+    copies, so that later changes to a part show in ``dest`` (the writers' preview on every core,
+    scripts/preview/parallel.py: each language's process keeps updating its own part)."""
     default = order[0]
-    shutil.rmtree(dest)
-    shutil.copytree(parts[default], dest)
-    for lang in order[1:]:
-        shutil.rmtree(dest / lang, ignore_errors=True)
-        shutil.copytree(parts[lang] / lang, dest / lang)
     sitemaps = {lang: (parts[lang] / "sitemap.xml").read_text(encoding="utf-8") for lang in order
                 if (parts[lang] / "sitemap.xml").is_file()}
+    if link:
+        dest.mkdir()
+        for entry in parts[default].iterdir():
+            if entry.name not in order[1:] and not (entry.name in SITEMAPS and len(sitemaps) == len(order)):
+                (dest / entry.name).symlink_to(entry)
+        for lang in order[1:]:
+            if (parts[lang] / lang).is_dir():
+                (dest / lang).symlink_to(parts[lang] / lang)
+    else:
+        shutil.rmtree(dest)
+        shutil.copytree(parts[default], dest)
+        for lang in order[1:]:
+            shutil.rmtree(dest / lang, ignore_errors=True)
+            shutil.copytree(parts[lang] / lang, dest / lang)
     if len(sitemaps) == len(order):
         merged = merge_sitemaps(sitemaps, order, site_url)
         (dest / "sitemap.xml").write_text(merged, encoding="utf-8")
@@ -392,7 +412,7 @@ def cmd_new(args) -> int:
 def cmd_serve(args) -> int:
     from preview.server import serve
     host, _, port = args.addr.rpartition(":")
-    return serve(Path(args.config).resolve(), host or "127.0.0.1", int(port))
+    return serve(Path(args.config).resolve(), host or "127.0.0.1", int(port), one_process=args.one_process)
 
 
 # --- nginx ------------------------------------------------------------------------------------
@@ -440,6 +460,8 @@ def main(argv=None) -> int:
                                      "re-renders only the pages that show what changed")
     p.add_argument("--addr", default=os.environ.get("KB_ADDR", "127.0.0.1:8000"), help="host:port to listen on")
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    p.add_argument("--one-process", action="store_true",
+                   help="build in this process only (by default, one process per language on several cores)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("nginx", help="write the nginx configuration of the built site (redirects, 404 pages, "

@@ -7,19 +7,27 @@ byte for byte with a clean ``scripts/docs.py build`` of the final tree. By desig
 MkDocs' live-reload script (and, while a save has problems, a banner) to HTML pages when it sends them;
 the files compared here are the served files before that addition, which the last test checks. The
 preview does not write the precompressed ``.gz`` twins the deployed build adds for nginx.
+The sequence runs twice: in one process, and with one process per language (the default on several
+cores, scripts/preview/parallel.py), whose served folder links to each language's output.
 No timing: the benchmark (scripts/bench_preview.py) measures speed.
 """
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import subprocess
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 import docs as docs_cli
+from fixtures import tiny_project
+from preview.parallel import ParallelSession
 from preview.session import Session
+
+SESSIONS = {"one process": Session, "a process per language": ParallelSession}
 
 
 def _git(project, *args):
@@ -28,17 +36,24 @@ def _git(project, *args):
                         "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"})
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = docs_cli.copy_project(tmp_path_factory.mktemp("preview") / "project")
+def committed(project):
     _git(project, "init", "-q")
     _git(project, "add", "-A")
     _git(project, "commit", "-qm", "content")
     return project
 
 
+@pytest.fixture
+def project(tmp_path):
+    return committed(docs_cli.copy_project(tmp_path / "project"))
+
+
 def files_of(site):
-    return sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    """Every file served, through the symbolic links of the served folder."""
+    out = []
+    for folder, _, names in os.walk(site, followlinks=True):
+        out += [Path(folder, name).relative_to(site) for name in names]
+    return sorted(out)
 
 
 def assert_same_site(served, clean):
@@ -74,9 +89,10 @@ def append(path, paragraph):
     return path
 
 
-def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_path):
+@pytest.mark.parametrize("kind", SESSIONS)
+def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_path, kind):
     docs = project / "docs"
-    session = Session(project / "mkdocs.yml", tmp_path / "preview")
+    session = SESSIONS[kind](project / "mkdocs.yml", tmp_path / "preview")
     assert session.full().kind == "full", session.errors
     served = session.link
 
@@ -138,6 +154,13 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     bad = session.apply([edit(en, "\n\nSee [here](url-redirections.md).\n", "\n")])
     assert bad.kind == "error" and any("docs/en/settings/segment-logo.md:" in e for e in bad.errors), bad.errors
     save(append(en, "See [here](url-redirections.md)."), expect="pages")
+    # a status change (a full build) with a broken link: refused; fixing the link only still builds all
+    both = [docs / lang / "settings/invoice-footer.md" for lang in ("fr", "en")]
+    for md in both:
+        append(edit(md, "\n---\n", "\nstatus: unlisted\n---\n"), "[x](nulle-part.md)")
+    bad = session.apply(both)
+    assert bad.kind == "error" and any("nulle-part.md" in e for e in bad.errors), bad.errors
+    save(*[edit(md, "(nulle-part.md)", "(url-redirections.md)") for md in both], expect="full")
 
     clean = tmp_path / "clean"
     proc = docs_cli.build_site(project / "mkdocs.yml", clean, precompress=False)   # .gz twins: for nginx
@@ -172,3 +195,46 @@ def test_served_pages_carry_live_reload_and_the_problems(project, tmp_path):
     finally:
         server.shutdown()
         session.close()
+
+
+GLOSSARY = "terms:\n  - fr: Portail Client\n    en: Customer Portal\n    refuse_en: [customer portal]\n"
+
+
+def test_a_save_is_checked_as_the_build_checks_it_glossary_and_links_to_drafts(tmp_path):
+    """The checks the full load runs on each file (here: the glossary, a link to a draft) run on a save
+    too; a failure publishes nothing, as any invalid save, and the build refuses the same."""
+    project = tiny_project(tmp_path / "project")
+    docs = project / "docs"
+    (docs / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    for lang, title in (("fr", "Comment régler le gamma ?"), ("en", "How to set gamma?")):
+        (docs / lang / "settings/gamma.md").write_text(
+            f'---\nid: 3\ntitle: "{title}"\ndescription: "{title} A draft, shown by the preview only."\n'
+            "status: draft\n---\n\nText.\n", encoding="utf-8")
+    committed(project)
+    session = Session(project / "mkdocs.yml", tmp_path / "preview")
+    assert session.full().kind == "full", session.errors
+    page = session.link / "en/settings/alpha/index.html"
+    good = page.read_bytes()
+
+    md = set_key(docs / "en/settings/alpha.md", "title", '"How to set alpha in the customer portal?"')
+    line = md.read_text(encoding="utf-8").splitlines().index('title: "How to set alpha in the customer portal?"') + 1
+    problem = f'docs/en/settings/alpha.md:{line}: "customer portal" → write "Customer Portal" (glossary)'
+    bad = session.apply([md])
+    assert bad.kind == "error" and problem in bad.errors, bad.errors
+    assert page.read_bytes() == good and session.errors == bad.errors
+    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "site")          # the build refuses it too
+    assert proc.returncode != 0 and problem in proc.stderr, proc.stderr
+    fixed = session.apply([set_key(md, "title", '"How to set alpha in the Customer Portal?"')])
+    assert fixed.kind == "pages" and not session.errors
+    assert "How to set alpha in the Customer Portal?" in page.read_text(encoding="utf-8")
+
+    good = page.read_bytes()
+    both = [append(docs / lang / "settings/alpha.md", "[Gamma](gamma.md)") for lang in ("fr", "en")]
+    bad = session.apply(both)
+    assert bad.kind == "error" and page.read_bytes() == good
+    for lang in ("fr", "en"):
+        assert any(e.startswith(f"docs/{lang}/settings/alpha.md:") and "a draft (status: draft)" in e
+                   for e in bad.errors), bad.errors
+    assert session.apply([edit(md, "[Gamma](gamma.md)", "Gamma") for md in both]).kind == "pages"
+    assert not session.errors
+    session.close()

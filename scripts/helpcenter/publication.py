@@ -19,15 +19,16 @@ from .parity import structure
 from .problems import Problem
 
 
-def draft_links(catalogue: Catalogue) -> list[Problem]:
-    """Links from built articles (published or unlisted) to draft articles of the same language."""
+def draft_links(catalogue: Catalogue, only: set[tuple[str, str]] | None = None) -> list[Problem]:
+    """Links from built articles (published or unlisted) to draft articles of the same language
+    (``only``: from these (language, path) articles only, e.g. those the preview re-reads after a save)."""
     out = []
-    for language in catalogue.langs.values():
+    for code, language in catalogue.langs.items():
         drafts = {path for path, a in language.articles.items() if a.status == "draft"}
         if not drafts:
             continue
         for article in language.articles.values():
-            if article.status == "draft":
+            if article.status == "draft" or (only is not None and (code, article.path) not in only):
                 continue
             for link in structure(article.body, article.body_line).links:
                 target = unquote(urlsplit(link.value).path)

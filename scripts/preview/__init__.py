@@ -5,5 +5,6 @@ only the pages that show what changed are re-rendered, with MkDocs' own renderin
     dependents.py  what a change needs: a full build, or exactly which pages
     render.py      re-rendering pages and the search index of a kept build
     session.py     the preview's state; applies changes; keeps the last good pages on problems
+    parallel.py    the same on every core: one session per language, each in its own process
     server.py      MkDocs' live-reload server serving it, with problems shown in the page
 """

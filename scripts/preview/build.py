@@ -83,21 +83,31 @@ class _Capture(BasePlugin):
 
 class Collector(logging.Handler):
     """Collects the warnings and errors MkDocs, its plugins and the hooks log (what ``--strict``
-    counts), while it is installed on the ``mkdocs`` logger."""
+    counts), while it is installed on the ``mkdocs`` logger: whatever level that logger has outside
+    (the preview's terminal shows problems its own way), and without passing them on meanwhile."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
+        self._saved = None
 
     def emit(self, record):
-        self.records.append(record)
+        if not record.name.startswith("mkdocs.livereload"):   # the server's requests, meanwhile
+            self.records.append(record)
 
     def __enter__(self):
-        logging.getLogger("mkdocs").addHandler(self)
+        logger = logging.getLogger("mkdocs")
+        self._saved = (logger.level, logger.propagate)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+        logger.addHandler(self)
         return self
 
     def __exit__(self, *exc):
-        logging.getLogger("mkdocs").removeHandler(self)
+        logger = logging.getLogger("mkdocs")
+        logger.removeHandler(self)
+        logger.setLevel(self._saved[0])
+        logger.propagate = self._saved[1]
 
     def problems(self, root: Path, docs_dir: Path) -> list[str]:
         """The collected messages as ``file:line: message (fix: ...)`` lines: the hooks' content

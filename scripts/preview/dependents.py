@@ -59,9 +59,11 @@ def classify(built: Built, changed: set[Path], root: Path) -> Plan:
 
 
 def read_article(catalogue, root: Path, docs: Path, lang: str, rel: str):
-    """The article's data read again by the catalogue's own reader, with its problems
-    (``None`` as data when the file cannot be read as an article)."""
+    """The article's data read again by the catalogue's own reader, with its problems: those the
+    full load finds in one file (front matter, the glossary's refused variants, no text) (``None`` as
+    data when the file cannot be read as an article)."""
     scratch = type(catalogue)(list(catalogue.langs), catalogue.default)
+    scratch.glossary = catalogue.glossary
     scratch._load_file(lang, docs / lang, docs / lang / rel, root)
     article = scratch.langs[lang].articles.get(rel)
     problems = [str(p) for p in scratch.problems]
@@ -72,12 +74,14 @@ def read_article(catalogue, root: Path, docs: Path, lang: str, rel: str):
 
 def check(catalogue, changed: list[tuple[str, str]] = ()) -> list[str]:
     """The catalogue's checks across files (ids, translations, related ids, aliases) on the
-    updated catalogue, as the full load runs them, and the translation parity of the changed
-    articles (the hooks check every pair at a full build)."""
+    updated catalogue, as the full load runs them, and, for the changed articles, the translation
+    parity and the links to drafts (the full load checks every article)."""
     from importlib import import_module
     package = type(catalogue).__module__.rsplit(".", 1)[0]
     links, parity = import_module(package + ".links"), import_module(package + ".parity")
+    publication = import_module(package + ".publication")
     out = list(catalogue.check()) + list(links.check_aliases(catalogue))
+    out += publication.draft_links(catalogue, only=set(changed))
     source = catalogue[catalogue.default]
     for lang, rel in changed:
         pairs = [(source.articles.get(rel), catalogue[code].articles.get(rel)) for code in catalogue.langs

@@ -22,8 +22,9 @@ from .build import Built, Collector, split_notes
 
 
 class Renderer:
-    def __init__(self, built: Built):
+    def __init__(self, built: Built, only: str | None = None):
         self.built = built
+        self.only = only                                 # the one language this process renders, if any
         self._doc_files: dict[str, list] = {}
         self._json: dict[int, tuple[dict, str]] = {}    # id(search entry): (entry, its JSON)
 
@@ -91,7 +92,7 @@ class Renderer:
                           "file you saved, or the template or script named above)")
         problems, _ = split_notes(collector.problems(root, docs_dir))
         errors = problems + errors
-        if errors:
+        if errors or not staged:
             shutil.rmtree(staging, ignore_errors=True)
             return {}, {}, errors
         return staged, entries, []
@@ -118,14 +119,18 @@ class Renderer:
 
     def publish(self, staged: dict[str, Path]) -> None:
         """Move staged files over the served ones (one atomic rename per file)."""
-        staging = None
         for rel, path in staged.items():
             target = self.built.site_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
-            staging = staging or Path(str(path)[: -len(rel)])
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        self.drop(staged)
+
+    @staticmethod
+    def drop(staged: dict[str, Path]) -> None:
+        """Remove the staging folder (with what is left in it)."""
+        for rel, path in staged.items():
+            shutil.rmtree(str(path)[: -len(rel)], ignore_errors=True)
+            break
 
     # --- search index ----------------------------------------------------------------------------
 
@@ -152,7 +157,8 @@ class Renderer:
 
     def warm(self) -> None:
         """Serialise every search entry once ahead of the first save (seconds at 2,000 articles)."""
-        self.write_search(list(self.built.state["catalogue"].langs), write=False)
+        langs = [self.only] if self.only else list(self.built.state["catalogue"].langs)
+        self.write_search(langs, write=False)
 
     def write_search(self, langs: list[str], write: bool = True) -> None:
         """Write the search index of ``langs`` as the build writes it: static-i18n's de-duplication

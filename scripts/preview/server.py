@@ -5,7 +5,9 @@ pages and makes browsers reload when the served version changes. Three things di
 ``mkdocs serve``: the server learns which files changed (for the incremental paths); pages stay
 served while a change is applied (the previous version until the new one is published, instead of
 holding requests); and while the last change has problems, every HTML page carries a banner that
-lists them (``file:line: message (fix: ...)``), the last good version of the page below it.
+lists them (``file:line: message (fix: ...)``), the last good version of the page below it. Before a
+first build has succeeded, every URL answers a page that shows the problems, with live reload: the
+save that fixes them brings the site up.
 """
 from __future__ import annotations
 
@@ -30,6 +32,14 @@ BANNER = (
 )
 
 
+NOT_BUILT = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview: not built yet</title>'
+    '</head><body style="font:16px/1.5 system-ui,sans-serif;margin:0;padding:45vh 1.2em 1em">'
+    "<h1>The preview is not built yet</h1><p>The problems above stop the build. Fix them and save: "
+    "this page reloads by itself.</p></body></html>"
+).encode("utf-8")
+
+
 def banner(errors: list[str]) -> bytes:
     items = "".join(f'<li><code style="white-space:pre-wrap">{html.escape(e)}</code></li>' for e in errors)
     title = (f"Preview not updated: {len(errors)} problem(s) in your last change. The last good "
@@ -45,8 +55,12 @@ class PreviewServer(LiveReloadServer):
         super().__init__(builder=lambda: None, host=host, port=port, root=str(session.link))
 
         def error_page(code):
-            page = session.link / f"{code}.html"
-            return page.read_bytes() if code == 404 and page.is_file() else None
+            if code != 404:
+                return None
+            if not session.ready:     # no build yet: the problems, and live reload for the fix
+                return self._inject_js_into_html(NOT_BUILT, self._visible_epoch)
+            page = session.link / "404.html"
+            return page.read_bytes() if page.is_file() else None
         self.error_handler = error_page
 
     def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
@@ -132,10 +146,15 @@ def report(result, what: str) -> None:
               flush=True)
 
 
-def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None) -> int:
+def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
+          one_process: bool = False) -> int:
+    """Serve the preview; one process per language when the machine has several cores (unless
+    ``one_process``), see parallel.py."""
     import shutil
     import signal
     import tempfile
+
+    from .parallel import ParallelSession, cores
 
     def stop(signum, frame):
         raise KeyboardInterrupt   # SIGTERM ends the preview as Ctrl+C does (the ranking process too)
@@ -143,23 +162,21 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, out: Pat
     logging.basicConfig(level=logging.WARNING, format="%(levelname)-7s -  %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)   # problems are printed by the preview
     tmp = Path(tempfile.mkdtemp(prefix="kb-preview-")) if out is None else out
-    session = Session(config_file, tmp)
+    parallel = not one_process and cores() >= 2
+    session = ParallelSession(config_file, tmp) if parallel else Session(config_file, tmp)
     try:
-        print("preview: first build (whole site)...", flush=True)
+        print("preview: first build (whole site" + (f", one process per language: {', '.join(session.order)}"
+                                                    if parallel else ", one process") + ")...", flush=True)
         result = session.full()
         report(result, "first build")
         if session.notes:
             print("notes (not blocking the preview):\n  " + "\n  ".join(session.notes), flush=True)
-        if session.built is None:
+        if not session.ready:
             print("preview: the first build failed; fix the problems above, the preview starts at the "
                   "next save", flush=True)
             session.link.mkdir(exist_ok=True)
         server = PreviewServer(session, host, port)
-        config = session.built.config if session.built else None
-        watched = [session.root / "docs", session.config_file, session.root / "overrides",
-                   session.root / "scripts"] if config is None else \
-            [Path(config.docs_dir), session.config_file] + [Path(p) for p in config.watch]
-        for path in watched:
+        for path in session.watch_paths():
             if path.exists():
                 server.watch(str(path))
         print(f"preview: serving on {server.url} (Ctrl+C to stop)", flush=True)

@@ -15,6 +15,12 @@ folder (``<out>/site``, a link to the current build). On a change:
 A change with problems publishes nothing: the last good pages stay served, ``errors`` says what to
 fix (``file:line: message (fix: ...)``), and the next change is applied against the last published
 state, so that a valid save recovers.
+
+On several cores the preview runs one session per language, each in its own process (``parallel.py``):
+``only`` makes a session render the pages of one language (its full build renders that language's
+articles only, ``KB_RENDER_ONLY`` as in ``scripts/docs.py build --parallel``), and ``hold`` keeps an
+update staged until ``commit()`` (or ``discard()``), so that nothing is published unless every
+language's update succeeded.
 """
 from __future__ import annotations
 
@@ -43,8 +49,22 @@ class Result:
     seconds: float = 0.0
 
 
+def point(link: Path, target: Path) -> None:
+    """Make ``link`` (what the server serves) lead to ``target``, at once (a placeholder folder served
+    before the first build succeeded is removed)."""
+    tmp = link.with_name(f".{link.name}-next")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(os.path.relpath(target, link.parent))
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    os.replace(tmp, link)
+
+
 class Session:
-    def __init__(self, config_file: Path, out: Path):
+    def __init__(self, config_file: Path, out: Path, only: str | None = None, hold: bool = False):
+        self.only = only                         # render this language only (see the module's docstring)
+        self.hold = hold                         # stage updates until commit()
         self.config_file = Path(config_file).resolve()
         self.root = self.config_file.parent
         self.out = Path(out)
@@ -61,30 +81,85 @@ class Session:
         self._job = None                         # (languages, future, generation) of a ranking under way
         self._generation = 0                     # counts applied changes (a ranking started before is stale)
         self._cold = False                       # search entries not serialised yet (Renderer.warm)
+        self._staged = None                      # (publish, drop) of the update waiting for commit()
+        self._next: Built | None = None          # a full build staged
+        self._changed: set[Path] = set()         # the paths of the last update
+
+    @property
+    def ready(self) -> bool:
+        """A build is served."""
+        return self.built is not None
+
+    @property
+    def site_dir(self) -> Path | None:
+        """The folder of the build staged, else of the build served."""
+        built = self._next or self.built
+        return built.site_dir if built is not None else None
+
+    def watch_paths(self) -> list[Path]:
+        """What the server watches: the sources, mkdocs.yml and its ``watch`` list (overrides/, scripts/)."""
+        config = self.built.config if self.built is not None else None
+        if config is None:
+            return [self.root / "docs", self.config_file, self.root / "overrides", self.root / "scripts"]
+        return [Path(config.docs_dir), self.config_file] + [Path(p) for p in config.watch]
 
     # --- full build ------------------------------------------------------------------------------
 
     def full(self, fresh_python: bool = False) -> Result:
         start = time.perf_counter()
+        # the hooks' state, which a new build replaces (same module): given back if it is not published
+        saved = dict(self.built.state) if self.built is not None else None
         built, errors, notes = full_build(self.config_file, self.out, fresh_python=fresh_python)
         self.notes = notes
         if built is None:
+            self._restore(saved)
             self.errors = errors
             return Result("error", errors=errors, seconds=time.perf_counter() - start)
+        self._next = built
+
+        def drop():
+            self._next = None
+            self._restore(saved)
+            shutil.rmtree(built.site_dir, ignore_errors=True)
+        self._stage(lambda: self._switch(built), drop)
+        return Result("full", seconds=time.perf_counter() - start)
+
+    def _switch(self, built: Built) -> None:
         old = self.built
-        self.built, self.renderer = built, Renderer(built)
-        self.errors, self.rerank, self.unpublished, self.dirty = [], set(), {}, set()
+        self._next = None
+        self.built, self.renderer = built, Renderer(built, self.only)
+        self.errors, self.rerank, self.unpublished = [], set(), {}
         self._job, self._cold = None, True
-        tmp = self.out / ".site-next"
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        tmp.symlink_to(built.site_dir.name)
-        if self.link.is_dir() and not self.link.is_symlink():
-            shutil.rmtree(self.link)             # the placeholder served before a first success
-        os.replace(tmp, self.link)               # the served folder switches at once
+        point(self.link, built.site_dir)         # the served folder switches at once
         if old is not None:
             shutil.rmtree(old.site_dir, ignore_errors=True)
-        return Result("full", seconds=time.perf_counter() - start)
+
+    def _restore(self, saved: dict | None) -> None:
+        if saved is not None and self.built is not None:
+            self.built.state.clear()
+            self.built.state.update(saved)
+
+    # --- publishing ------------------------------------------------------------------------------
+
+    def _stage(self, publish, drop) -> None:
+        self._staged = (publish, drop)
+        if not self.hold:
+            self.commit()
+
+    def commit(self) -> None:
+        """Publish the update staged."""
+        staged, self._staged = self._staged, None
+        if staged is not None:
+            staged[0]()
+        self.dirty = set()
+
+    def discard(self, errors: list[str]) -> None:
+        """Drop the update staged, as if it had these problems (another language's had them)."""
+        staged, self._staged = self._staged, None
+        if staged is not None:
+            staged[1]()
+        self.errors = list(errors)
+        self.dirty = self._changed if self.built is not None else set()
 
     # --- changes ---------------------------------------------------------------------------------
 
@@ -92,7 +167,7 @@ class Session:
         """Bring the preview up to date with the changed ``paths`` (files or folders)."""
         start = time.perf_counter()
         self._generation += 1
-        changed = {Path(p).resolve() for p in paths} | self.dirty
+        changed = self._changed = {Path(p).resolve() for p in paths} | self.dirty
         if self.built is None:
             result = self.full(fresh_python=True)
         else:
@@ -101,7 +176,8 @@ class Session:
                 result = self.full(fresh_python=plan.python)
             else:
                 result = self._articles(plan.articles)
-        self.dirty = set() if result.kind != "error" else (changed if self.built else set())
+        if result.kind == "error":
+            self.dirty = changed if self.built else set()
         result.seconds = time.perf_counter() - start
         return result
 
@@ -132,23 +208,32 @@ class Session:
         built.hooks.refresh(built.config)
         pages = dependents.pages_for(built, changes, before)
         for lang, live, shown, body in changes:
-            if shown or body:
+            if (shown or body) and self.only in (None, lang):
                 self.rerank.add(lang)
         return self._render(pages, kind="pages", meta=any(shown for _, _, shown, _ in changes))
 
-    def _render(self, pages: dict[str, list], kind: str, meta: bool) -> Result:
+    def _render(self, pages: dict[str, list], kind: str, meta: bool, now: bool = False) -> Result:
+        if self.only is not None:
+            pages = {lang: todo for lang, todo in pages.items() if lang == self.only}
         staged, entries, errors = self.renderer.render(pages, self.root, Path(self.built.config.docs_dir))
         if errors:
             self.errors = errors
             return Result("error", errors=errors)
-        self.renderer.publish(staged)
-        self.renderer.update_search(entries, pages)
-        if meta:
-            self.built.hooks.write_catalogue_files(self.built.config)
-        # the agents' lookup data: titles, sections and review codes of every article (small, rewritten)
-        self.built.hooks.agents.write(self.built.state["catalogue"], self.built.site_dir,
-                                      self.built.state.get("synonyms"))
-        self.errors, self.unpublished = [], {}
+        built = self.built
+        root_files = self.only in (None, built.state["catalogue"].default)   # the files at the site's root
+
+        def publish():
+            self.renderer.publish(staged)
+            self.renderer.update_search(entries, pages)
+            if meta and root_files:
+                built.hooks.write_catalogue_files(built.config)
+            if root_files:   # the agents' lookup data: titles, sections and review codes (small, rewritten)
+                built.hooks.agents.write(built.state["catalogue"], built.site_dir, built.state.get("synonyms"))
+            self.errors, self.unpublished = [], {}
+        if now:
+            publish()
+        else:
+            self._stage(publish, lambda: self.renderer.drop(staged))
         return Result(kind, pages=sorted(staged))
 
     # --- deferred work ---------------------------------------------------------------------------
@@ -191,7 +276,7 @@ class Session:
         pages = dependents.related_changes(built, before)
         if not any(pages.values()):
             return Result("none", seconds=time.perf_counter() - start)
-        result = self._render(pages, kind="related", meta=False)
+        result = self._render(pages, kind="related", meta=False, now=True)
         result.seconds = time.perf_counter() - start
         return result
 

@@ -1,0 +1,195 @@
+"""The writers' preview end to end: the real ``scripts/docs.py serve`` in a subprocess on a free loopback
+port, serving a copy of the tiny fixture site, with saves made to its files as an editor makes them.
+
+What is checked is what a writer sees: the HTML the server sends (polled until it shows a save, as a
+browser reloading would), the banner of problems on the page, the lines printed in the terminal, and
+in chromium, that the open page reloads by itself after a save. Both ways of running are covered: one
+process per language (the default on several cores) and ``--one-process``. No timing: the generous
+timeouts only bound the waiting (scripts/bench_preview.py measures speed).
+"""
+from __future__ import annotations
+
+import html
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from fixtures import tiny_project
+
+TIMEOUT = 180          # seconds: the machine may be shared; only a bound, never an assertion on speed
+MODES = {"a process per language": [], "one process": ["--one-process"]}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Preview:
+    """``scripts/docs.py serve`` of ``project``; its terminal output is collected line by line."""
+
+    def __init__(self, project, *args):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/"
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, str(project / "scripts/docs.py"), "serve", "--addr", f"127.0.0.1:{port}",
+             "--config", str(project / "mkdocs.yml"), *args],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=60) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return 0, ""
+
+    def wait_page(self, path: str, check) -> str:
+        """The page at ``path`` once ``check(status, text)`` holds."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            status, text = self.get(path)
+            if check(status, text):
+                return text
+            assert self.proc.poll() is None, f"the preview ended:\n{self.output}"
+            time.sleep(0.2)
+        raise AssertionError(f"{path}: never as expected; last answer {status}:\n{text[-3000:]}\n"
+                             f"terminal:\n{self.output}")
+
+    def wait_output(self, pattern: str, after: int = 0) -> str:
+        """The first terminal line (from line ``after`` on) that matches ``pattern``."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if re.search(pattern, line):
+                    return line
+            assert self.proc.poll() is None, f"the preview ended:\n{self.output}"
+            time.sleep(0.2)
+        raise AssertionError(f"no terminal line matches {pattern!r}:\n{self.output}")
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def project(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "content"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=project, check=True,
+                       capture_output=True)
+    return project
+
+
+def write(md, text: str) -> None:
+    md.write_text(text, encoding="utf-8")
+
+
+def banner(text: str) -> str | None:
+    """The text of the problems banner of a served page, if any."""
+    m = re.search(r'<div id="kb-preview-problems".*?</div>', text, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", m.group(0))) if m else None
+
+
+def body(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_saves_show_in_the_served_pages_and_problems_in_banner_and_terminal(project, mode, browser):
+    md = project / "docs/en/settings/alpha.md"
+    good = md.read_text(encoding="utf-8")
+    preview = Preview(project, *MODES[mode])
+    try:
+        preview.wait_page("en/settings/alpha/", lambda s, t: s == 200)
+        status, page = preview.get("en/settings/alpha/")
+        assert "livereload(" in page and banner(page) is None        # MkDocs' live-reload script
+
+        # in chromium: the open page reloads by itself after a save of its body
+        tab = browser.new_page()
+        tab.goto(preview.url + "en/settings/alpha/")
+        tab.evaluate("window.kbNotReloaded = true")
+        good = good.replace("Choose the default value.", "Choose the default value, then save.")
+        write(md, good)
+        tab.wait_for_function("document.body.innerText.includes('then save')", timeout=TIMEOUT * 1000)
+        assert tab.evaluate("window.kbNotReloaded === undefined")    # a new page, not an edited one
+        tab.close()
+
+        # a title: the article's category page lists the new one
+        good = good.replace('title: "How to set alpha?"', 'title: "How to set alpha quickly?"')
+        write(md, good)
+        preview.wait_page("en/settings/", lambda s, t: "How to set alpha quickly?" in body(t))
+
+        # an invalid front matter: nothing published, the problem on the page and in the terminal
+        seen = len(preview.lines)
+        write(md, good.replace('title: "How to set alpha quickly?"', 'title: "How to set alpha quickly?'))
+        page = preview.wait_page("en/settings/alpha/", lambda s, t: banner(t) is not None)
+        line = good.splitlines().index('title: "How to set alpha quickly?"') + 1
+        problem = re.search(rf"docs/en/settings/alpha\.md:{line}: malformed YAML in front matter[^\n]*\(fix: [^)]+",
+                            banner(page))
+        assert problem, banner(page)
+        assert "How to set alpha quickly?" in body(page) and "then save" in body(page)   # the last good page
+        preview.wait_output(r"NOT published", after=seen)
+        preview.wait_output(rf"^\s+docs/en/settings/alpha\.md:{line}: malformed YAML in front matter.*\(fix: ",
+                            after=seen)
+        assert banner(preview.get("en/")[1]) is not None                 # on every page
+
+        # the next valid save recovers, without a restart
+        good = good.replace('title: "How to set alpha quickly?"', 'title: "How to set alpha now?"')
+        write(md, good)
+        page = preview.wait_page("en/settings/alpha/", lambda s, t: "How to set alpha now?" in body(t))
+        assert banner(page) is None
+        assert "How to set alpha now?" in body(preview.get("en/settings/")[1])
+    finally:
+        preview.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_failed_first_build_serves_its_problems_and_the_fix_brings_the_site_up(project, mode, browser):
+    md = project / "docs/fr/settings/beta.md"
+    good = md.read_text(encoding="utf-8")
+    write(md, good.replace("\ntags: [beta]\n", "\ntags: [beta\n"))       # malformed YAML
+    preview = Preview(project, *MODES[mode])
+    try:
+        preview.wait_output(r"first build failed")
+        assert re.search(r"^\s+docs/fr/settings/beta\.md:\d+: malformed YAML in front matter.*\(fix: ",
+                         preview.output, re.M), preview.output
+        status, page = preview.get("settings/beta/")
+        assert status == 404 and "livereload(" in page
+        assert re.search(r"docs/fr/settings/beta\.md:\d+: malformed YAML in front matter.*\(fix: ", banner(page)), page
+
+        tab = browser.new_page()
+        tab.goto(preview.url)
+        assert "docs/fr/settings/beta.md" in tab.inner_text("#kb-preview-problems")
+        write(md, good)                                                   # fixed: the site comes up
+        tab.wait_for_function("document.title.includes('Centre') || !!document.querySelector('.md-content')",
+                              timeout=TIMEOUT * 1000)
+        assert tab.locator("#kb-preview-problems").count() == 0
+        tab.close()
+        status, page = preview.get("settings/beta/")
+        assert status == 200 and banner(page) is None
+    finally:
+        preview.close()
