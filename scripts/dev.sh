@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine with Python 3.11:
 #   bash scripts/dev.sh serve   install what the site needs, serve it at http://127.0.0.1:8000 (live reload;
-#                               a save re-renders only the pages it changes: scripts/preview/)
+#                               a save re-renders only the pages it changes, one process per language on
+#                               2 cores or more: scripts/preview/)
 #   bash scripts/dev.sh build [--one-process]
 #                               install what the site needs, build it into site/ (strict, atomic; one
 #                               process per language when the machine has 2 cores or more)

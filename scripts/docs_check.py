@@ -37,9 +37,9 @@ class Findings:
 
 def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """Strict build into ``site_dir`` (which MkDocs writes even when strict mode then aborts)."""
-    import docs
-    return subprocess.run(docs._mkdocs_cmd(config, site_dir), cwd=config.parent, env=docs._mkdocs_env(),
-                          capture_output=True, text=True)
+    import docs_build
+    return subprocess.run(docs_build._mkdocs_cmd(config, site_dir), cwd=config.parent,
+                          env=docs_build._mkdocs_env(), capture_output=True, text=True)
 
 
 def _line_of_link(md: Path, link: str) -> int | None:
@@ -180,7 +180,7 @@ def collect(config: Path, site: Path | None = None, proc: subprocess.CompletedPr
             external: bool = False, timeout: float = 10.0, external_match: str | None = None) -> Findings:
     """Everything ``check`` reports. ``site``: an already built site (``proc``: the build that made it,
     whose warnings are then read); without ``site``, a strict build into a temporary folder."""
-    import docs as docs_cli
+    import docs_build as docs_cli
     import docs_lifecycle
     from helpcenter import externallinks, linkcheck, parity
     from helpcenter import content

@@ -12,7 +12,7 @@ Every change goes to every process (an article's data shows in the other languag
 page of a missing translation, the outdated notice); each stages its update, and this process
 publishes only when all succeeded (``commit``), else drops them all (``discard``) and shows the
 problems: the last good pages stay served. The served folder is made as the parallel build merges
-(``docs.merge_parts``): the default language's output for the root, each other language's folder
+(``docs_build.merge_parts``): the default language's output for the root, each other language's folder
 from its own process, the sitemap from each language's entries; but with symbolic links to the
 processes' folders instead of copies, so that each process's later updates show at once.
 """
@@ -33,7 +33,7 @@ from pathlib import Path
 from .build import SCRIPTS
 from .session import Result, Session, _die_with_parent, point
 
-import docs as docs_cli  # noqa: E402  (merge_parts, project: what the parallel build does)
+import docs_build  # noqa: E402  (merge_parts, project: what the parallel build does)
 
 
 def cores() -> int:
@@ -119,7 +119,7 @@ class ParallelSession:
         self.link = self.out / "site"
         self.errors: list[str] = []
         self.notes: list[str] = []
-        self.order = docs_cli.language_order(docs_cli.project(self.config_file))
+        self.order = docs_build.language_order(docs_build.project(self.config_file))
         self.workers = [Worker(self.config_file, self.out / lang, lang) for lang in self.order]
         self._served: Path | None = None               # the merged folder served
         self._count = 0
@@ -178,8 +178,8 @@ class ParallelSession:
         self._count += 1
         folder = self.out / f"merged-{self._count}"
         shutil.rmtree(folder, ignore_errors=True)
-        site_url = docs_cli.project(self.config_file)["site_url"] or ""
-        docs_cli.merge_parts(parts, self.order, folder, site_url, link=True)
+        site_url = docs_build.project(self.config_file)["site_url"] or ""
+        docs_build.merge_parts(parts, self.order, folder, site_url, link=True)
         point(self.link, folder)
         old, self._served = self._served, folder
         if old is not None:
