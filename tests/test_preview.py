@@ -154,13 +154,18 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     bad = session.apply([edit(en, "\n\nSee [here](url-redirections.md).\n", "\n")])
     assert bad.kind == "error" and any("docs/en/settings/segment-logo.md:" in e for e in bad.errors), bad.errors
     save(append(en, "See [here](url-redirections.md)."), expect="pages")
-    # a status change (a full build) with a broken link: refused; fixing the link only still builds all
+    # a status change (a full build) with a link to a missing anchor in English only (with a process per
+    # language, the French one succeeds): refused, nothing published; fixing the link only still builds all
     both = [docs / lang / "settings/invoice-footer.md" for lang in ("fr", "en")]
-    for md in both:
-        append(edit(md, "\n---\n", "\nstatus: unlisted\n---\n"), "[x](nulle-part.md)")
+    for md, target in zip(both, ("url-redirections.md#security", "url-redirections.md#nulle-part")):
+        append(edit(md, "\n---\n", "\nstatus: unlisted\n---\n"), f"[x]({target})")
+    before = {rel: (served / rel).read_bytes() for rel in ("settings/index.html", "en/settings/index.html")}
     bad = session.apply(both)
-    assert bad.kind == "error" and any("nulle-part.md" in e for e in bad.errors), bad.errors
-    save(*[edit(md, "(nulle-part.md)", "(url-redirections.md)") for md in both], expect="full")
+    assert bad.kind == "error" and any("#nulle-part" in e for e in bad.errors), bad.errors
+    assert not any("docs/fr/" in e for e in bad.errors), bad.errors
+    assert {rel: (served / rel).read_bytes() for rel in before} == before    # still listed in both languages
+    save(edit(both[1], "#nulle-part)", "#security)"), expect="full")
+    assert {rel: (served / rel).read_bytes() for rel in before} != before
 
     clean = tmp_path / "clean"
     proc = docs_cli.build_site(project / "mkdocs.yml", clean, precompress=False)   # .gz twins: for nginx
