@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import docs as docs_cli  # noqa: E402
+import docs_build  # noqa: E402
 
 LANGS = ("fr", "en")
 DEFAULT = "fr"
@@ -214,7 +214,7 @@ plugins:
 
 def full_project(dest: Path) -> Path:
     """This project's configuration around ``dest/docs``."""
-    docs_cli.copy_project(dest, docs=None)
+    docs_build.copy_project(dest, docs=None)
     return dest / "mkdocs.yml"
 
 
@@ -370,7 +370,7 @@ def bench(n: int, work: Path, args) -> dict:
     if "full" in results and args.parallel:
         site = work / "site-parallel"
         start = time.perf_counter()
-        proc = docs_cli.build_site(results["full"]["project"] / "mkdocs.yml", site, parallel=True,
+        proc = docs_build.build_site(results["full"]["project"] / "mkdocs.yml", site, parallel=True,
                                    precompress=False)
         wall = time.perf_counter() - start
         if proc.returncode != 0:

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import docs as docs_cli  # noqa: E402
+import docs_build  # noqa: E402
 from helpcenter import linkcheck  # noqa: E402
 
 LANGS = ("fr", "en")
@@ -65,7 +65,7 @@ def synthetic_docs(dest: Path, pages: int) -> int:
 def synthetic_site(dest: Path, pages: int) -> int:
     """A built site of about ``pages`` pages: the real site plus renamed copies of its article pages."""
     site = dest / "site"
-    proc = docs_cli.build_site(ROOT / "mkdocs.yml", site)
+    proc = docs_build.build_site(ROOT / "mkdocs.yml", site)
     if proc.returncode != 0:
         sys.exit("the real site does not build:\n" + proc.stderr)
     articles = sorted(p.parent.name for p in (site / "settings").glob("*/index.html")
@@ -117,11 +117,11 @@ def main(argv=None) -> int:
             print(f"synthetic built site: {n} HTML files in {time.perf_counter() - start:.1f} s ({work / 'site'})")
             report = run_check(work / "site", ROOT / "docs", args.repeat)
             return _print(report, None)
-        project = docs_cli.copy_project(work / "project", docs=None)
+        project = docs_build.copy_project(work / "project", docs=None)
         n = synthetic_docs(project, args.pages)
         print(f"synthetic docs tree: {n} Markdown files ({project / 'docs'})")
         start = time.perf_counter()
-        proc = docs_cli.build_site(project / "mkdocs.yml", project / "site")
+        proc = docs_build.build_site(project / "mkdocs.yml", project / "site")
         build = time.perf_counter() - start
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)

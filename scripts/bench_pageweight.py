@@ -207,9 +207,9 @@ def main(argv=None) -> int:
         if args.site:
             site = Path(args.site).resolve()
         else:
-            import docs as docs_cli
+            import docs_build
             site = Path(tmp) / "site"
-            proc = docs_cli.build_site(ROOT / "mkdocs.yml", site)
+            proc = docs_build.build_site(ROOT / "mkdocs.yml", site)
             if proc.returncode != 0:
                 print(proc.stdout + proc.stderr, file=sys.stderr)
                 return 2

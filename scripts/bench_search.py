@@ -152,9 +152,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
         if site is None:
-            import docs as docs_cli
+            import docs_build
             site = Path(tmp) / "site"
-            proc = docs_cli.build_site(ROOT / "mkdocs.yml", site, quiet=True)
+            proc = docs_build.build_site(ROOT / "mkdocs.yml", site, quiet=True)
             if proc.returncode:
                 print(proc.stdout + proc.stderr, file=sys.stderr)
                 return 1

@@ -39,8 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import docs_check  # noqa: E402  (what check and build refuse)
 import docs_lifecycle  # noqa: E402  (status --stale/--diff/--snippets, translated)
-from docs_build import (PROJECT_PARTS, _mkdocs_cmd, _mkdocs_env, build_site, copy_project,  # noqa: E402,F401  (the building, for every caller)
-                        language_order, merge_parts, merge_sitemaps, project)
+from docs_build import build_site, project  # noqa: E402  (the building: scripts/docs_build.py)
 
 
 def production_problem(config: Path):

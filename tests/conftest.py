@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import docs as docs_cli  # noqa: E402
+import docs_build  # noqa: E402
 
 LANGS = ("fr", "en")
 SITE_URL = "https://help.example.com/"   # mkdocs.yml's default site_url (KB_SITE_URL unset in tests)
@@ -74,7 +74,7 @@ def plain(text: str) -> str:
 
 
 def build(config: Path, dest: Path):
-    return docs_cli.build_site(config, dest)
+    return docs_build.build_site(config, dest)
 
 
 @pytest.fixture(scope="session")
@@ -101,4 +101,4 @@ def browser():
 @pytest.fixture
 def site_copy(tmp_path) -> Path:
     """A copy of the project's sources (not its venv or built site) to break on purpose."""
-    return docs_cli.copy_project(tmp_path / "project")
+    return docs_build.copy_project(tmp_path / "project")

@@ -518,9 +518,9 @@ def test_a_bad_catalogue_is_a_clear_error(tmp_path, text, message):
 
 def test_the_real_build_catalogue_format_is_accepted():
     from helpcenter.export import catalogue_data as build_catalogue_data
-    from helpcenter.catalogue import Catalogue as BuildCatalogue
+    from helpcenter import content
     from conftest import ROOT
-    built = BuildCatalogue.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)
+    built = content.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)
     cat = Catalogue.from_data(json.loads(json.dumps(build_catalogue_data(built))))
     assert cat.languages == ("fr", "en") and len(cat) == 40
     assert cat.get(1, "en").url.startswith("/en/")

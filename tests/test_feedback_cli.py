@@ -14,7 +14,7 @@ from feedback.databases import open_storage
 from feedback.storage import Search, SQLiteStorage, View, Vote
 from feedback_support import ROOT, postgres, write_catalogue
 from helpcenter import popular
-from helpcenter.catalogue import Catalogue as BuildCatalogue
+from helpcenter import content
 
 
 def cli(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -56,7 +56,7 @@ def test_export_writes_the_statistics_format_the_build_reads(tmp_path):
 
 
 def test_exported_statistics_change_the_popular_ranking(tmp_path):
-    articles = list(BuildCatalogue.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)["fr"].by_id.values())
+    articles = list(content.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)["fr"].by_id.values())
     by_weight = popular.rank(articles, "fr", None, len(articles))
     last = by_weight[-1]
     assert popular.rank(articles, "fr", None, 5)[0] is not last
@@ -74,7 +74,7 @@ def test_exported_statistics_change_the_popular_ranking(tmp_path):
 def test_a_one_day_burst_of_votes_does_not_outrank_steady_popularity(tmp_path):
     """Ballot stuffing (or a bot): 1,000 "yes" and 2,000 views in one day for one article; another article
     read 60 times and liked 4 times a day for a week. The steady one stays first."""
-    articles = list(BuildCatalogue.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)["fr"].by_id.values())
+    articles = list(content.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)["fr"].by_id.values())
     by_weight = popular.rank(articles, "fr", None, len(articles))
     stuffed, steady = by_weight[-1], by_weight[-2]
     today = datetime.now(timezone.utc)

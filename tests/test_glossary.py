@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import docs as docs_cli
+import docs_build
 from conftest import ROOT
 from fixtures import edit, line_of, tiny_project
 from helpcenter import glossary
@@ -47,7 +48,7 @@ def test_variants_fail_check_and_build_with_file_line_and_fix(tmp_path):
     for line in expected:
         assert line in lines, "\n".join(lines)
     assert n == 2, lines
-    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0
     assert "portail client" in proc.stderr and not (tmp_path / "site").exists()
 
@@ -75,7 +76,7 @@ behaviour
 
 def test_glossary_is_not_published(tmp_path):
     project = project_with_glossary(tmp_path)
-    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode == 0, proc.stderr
     assert not list((tmp_path / "site").rglob("glossary*"))
 

@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import docs as docs_cli
+import docs_build
 from fixtures import edit, tiny_project
 
 NOTICE = {"fr": "La procédure détaillée de cet article est en cours de rédaction.",
@@ -26,7 +27,7 @@ def built(tmp_path_factory):
         edit(project, f"{lang}/settings/alpha.md", "tags: [alpha]", "tags: [alpha]\nreview: [missing-steps]")
     edit(project, "en/settings/alpha.md", 'title: "How to set alpha?"', 'title: "How to set alpha & 100% beta?"')
     site = project.parent / "site"
-    proc = docs_cli.build_site(project / "mkdocs.yml", site)
+    proc = docs_build.build_site(project / "mkdocs.yml", site)
     mp.undo()
     assert proc.returncode == 0, proc.stderr
     return project, site

@@ -26,7 +26,7 @@ import pytest
 
 from conftest import ROOT
 from nginx_support import Nginx, free_port
-import docs as docs_cli
+import docs_build
 
 APP = "/srv/help-center"              # where README and the unit put the project
 STATE = "/var/lib/kb-feedback"        # the unit's StateDirectory
@@ -111,7 +111,7 @@ def deployed():
     os.chmod(base, 0o755)                 # nginx's workers (www-data) go through it, as through /srv
     d = Deployed(base)
     try:
-        docs_cli.copy_project(d.app)
+        docs_build.copy_project(d.app)
         for lang in ("fr", "en"):
             md = d.app / "docs" / lang / "settings" / "segment-logo.md"
             md.write_text(re.sub(r"^(id: .*)$", rf"\1\naliases: [{ALIAS}]", md.read_text(encoding="utf-8"),

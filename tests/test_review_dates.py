@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 import docs as docs_cli
+import docs_build
 from fixtures import edit, line_of, tiny_project
 from git_support import commit, init
 from helpcenter import frontmatter
@@ -106,6 +107,6 @@ def test_malformed_or_future_review_date_fails_with_file_and_line(tmp_path, valu
     out = io.StringIO()
     assert docs_cli.run_check(project / "mkdocs.yml", out=out) >= 1
     assert any(l.startswith(expected) for l in out.getvalue().splitlines()), out.getvalue()
-    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
     assert not (tmp_path / "site").exists()

@@ -10,6 +10,7 @@ import json
 import pytest
 
 import docs as docs_cli
+import docs_build
 from conftest import Site, build, plain
 from fixtures import edit, line_of, tiny_project
 
@@ -77,7 +78,7 @@ def test_a_missing_snippet_fails_the_build_at_its_line(tmp_path):
     project = with_snippets(tiny_project(tmp_path / "project"))
     md = edit(project, "en/settings/beta.md", '--8<-- "steps.md"', '--8<-- "step.md"')
     expected = f"docs/en/settings/beta.md:{line_of(md, 'step.md')}: snippet 'step.md' not found"
-    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
     assert not (tmp_path / "site").exists()
     out = io.StringIO()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import docs as docs_cli
+import docs_build
 from conftest import LANGS, ROOT
 from fixtures import edit, line_of, tiny_project
 from helpcenter import linkcheck, parity
@@ -30,7 +31,7 @@ def good_site(tmp_path_factory) -> Path:
     """The fixture site, built once: the 'last good site' that failed builds must leave alone."""
     project = tiny_project(tmp_path_factory.mktemp("good") / "project")
     site = project.parent / "site"
-    proc = docs_cli.build_site(project / "mkdocs.yml", site)
+    proc = docs_build.build_site(project / "mkdocs.yml", site)
     assert proc.returncode == 0, proc.stderr
     return site
 
@@ -156,7 +157,7 @@ def test_check_fails_naming_file_line_and_problem(case, tmp_path, good_site):
     assert (dest / "index.html").read_bytes() == before
     assert not list(dest.parent.glob(".kb-build-*")), "temporary build folder left behind"
     # the plain strict MkDocs build refuses it too, except what only the site-level check can see
-    proc = docs_cli.build_site(project / "mkdocs.yml", tmp_path / "plain" / "site")
+    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "plain" / "site")
     assert (proc.returncode != 0) == build_fails, proc.stderr
 
 
