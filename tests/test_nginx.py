@@ -34,6 +34,7 @@ UNIT = ROOT / "deploy" / "kb-feedback.service"
 BUILD_ENV = {"KB_SITE_URL": "https://help.example.org/", "KB_FEEDBACK_ENDPOINT": "/api/feedback",
              "KB_VIEWS_ENDPOINT": "/api/view", "KB_SEARCH_ENDPOINT": "/api/search"}
 NGINX_CMD = "scripts/docs.py nginx --server-name help.example.org"
+DASHBOARD_TOKEN = "lead-dashboard-token-0123456789"
 NGINX_LIMITS = ("worker_rlimit_nofile 8192;", "worker_connections 4096;")     # README's nginx.conf lines
 BACKUP_CMD = """sqlite3 /var/lib/kb-feedback/feedback.sqlite3 ".backup '/var/backups/kb-feedback.sqlite3'\""""
 PG_DUMP_CMD = 'pg_dump --format=custom --file=/var/backups/kb-feedback.dump "$FEEDBACK_DATABASE_URL"'
@@ -82,7 +83,8 @@ class Deployed:
     def start_collector(self, origin: str, port: int) -> None:
         env, cmd, cwd = unit_service()
         env = {k: self.local(v) for k, v in env.items()}
-        env.update(FEEDBACK_PORT=str(port), FEEDBACK_ORIGINS=origin)
+        # the token as /etc/kb-feedback.env would give it (the unit's comment says so)
+        env.update(FEEDBACK_PORT=str(port), FEEDBACK_ORIGINS=origin, FEEDBACK_DASHBOARD_TOKEN=DASHBOARD_TOKEN)
         self.collector_url = f"http://127.0.0.1:{port}"
         self.collector_log = self.base / "collector.log"
         with open(self.collector_log, "ab") as out:
@@ -297,6 +299,36 @@ def test_the_collector_is_reached_with_body_limits(deployed):
     assert big.status_code == 413
     refused = deployed.http.post("/api/feedback", json={"id": 999_999, "lang": "fr", "value": "yes"})
     assert refused.status_code == 422 and refused.headers["content-type"].startswith("application/json")
+
+
+def test_the_dashboard_is_reached_through_nginx_with_its_token_only(deployed):
+    assert "FEEDBACK_DASHBOARD_TOKEN" in (ROOT / "deploy" / "kb-feedback.service").read_text(encoding="utf-8")
+    vote = deployed.http.post("/api/feedback", json={"id": 5, "lang": "en", "value": "no", "reason": "unclear"})
+    assert vote.status_code == 201
+    for wrong in ({}, {"token": "not-the-token-0123456789"}):
+        r = deployed.http.get("/dashboard", params=wrong)
+        assert r.status_code == 401 and r.headers["content-type"].startswith("application/json"), r.text
+        assert "<svg" not in r.text
+    page = deployed.http.get("/dashboard", params={"token": DASHBOARD_TOKEN})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<svg" in page.text                                      # charts drawn by the collector
+    from bs4 import BeautifulSoup
+    reasons = re.search(r'<table class="reasons" lang="en">.*?</table>', page.text, re.S)   # the English table
+    table = BeautifulSoup(reasons.group(0), "html.parser")
+    columns = [th.get("data-reason") for th in table.find("thead").find_all("th")]
+    unclear = columns.index("unclear")
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["th", "td"])] for tr in table.find("tbody").find_all("tr")]
+    assert any(r[unclear] == "1" for r in rows), rows               # the vote above, with its reason
+    policies = page.headers.get_list("content-security-policy")
+    assert len(policies) == 1 and "style-src 'unsafe-inline'" in policies[0] and "script-src" not in policies[0]
+    assert page.headers["cache-control"] == "no-store"
+    assert get(deployed, "/dashboard/").status_code == 404          # only that path goes to the collector
+    for _ in range(50):                                             # the token never reaches the access log
+        if "/dashboard" in deployed.access_log.read_text(errors="replace"):
+            break
+        time.sleep(0.1)
+    log = deployed.access_log.read_text(errors="replace")
+    assert '"GET /dashboard HTTP/1.1" 200' in log and DASHBOARD_TOKEN not in log
 
 
 def test_a_half_open_connection_flood_does_not_stop_health(deployed):

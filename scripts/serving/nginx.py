@@ -85,6 +85,24 @@ def _headers(cache: str) -> list[str]:
     ]
 
 
+def _to_collector() -> list[str]:
+    """The lines of a location passed on to the collector."""
+    return [
+        "        proxy_pass http://kb_feedback;",
+        "        proxy_http_version 1.1;",
+        '        proxy_set_header Connection "";',
+        "        proxy_set_header Host $host;",
+        "        proxy_set_header X-Forwarded-For $remote_addr;",
+        "        proxy_set_header X-Forwarded-Proto $scheme;",
+        "        proxy_connect_timeout 2s;",
+        f"        proxy_send_timeout {CLIENT_TIMEOUT};",
+        f"        proxy_read_timeout {CLIENT_TIMEOUT};",
+        f"        client_max_body_size {API_BODY_MAX};",
+        "        # the collector sends its own CSP, nosniff, Referrer-Policy and Cache-Control",
+        "        add_header X-Frame-Options DENY always;",
+    ]
+
+
 def render(site: Path, *, root: str | None = None, server_name: str = "_", listen: str = "80",
            collector: str = "127.0.0.1:8001", access_log: str = ACCESS_LOG) -> str:
     """The configuration text for the site built in ``site`` and served from ``root`` (default: the same
@@ -116,7 +134,8 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "# build, then 'nginx -t && systemctl reload nginx'. It goes inside nginx's http {} block (Debian:",
         "# /etc/nginx/sites-available/, linked from sites-enabled/).",
         "",
-        "# the feedback collector (python -m feedback serve), reached on the same origin under /api/",
+        "# the feedback collector (python -m feedback serve), reached on the same origin under /api/ (and",
+        "# its /dashboard)",
         "upstream kb_feedback {",
         f"    server {collector};",
         "    keepalive 16;",
@@ -182,18 +201,13 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "    # the collector: only whole requests reach it (nginx reads the body first), with the reader's",
         "    # address (python -m feedback serve --forwarded-allow-ips 127.0.0.1) for its rate limit",
         "    location /api/ {",
-        "        proxy_pass http://kb_feedback;",
-        "        proxy_http_version 1.1;",
-        '        proxy_set_header Connection "";',
-        "        proxy_set_header Host $host;",
-        "        proxy_set_header X-Forwarded-For $remote_addr;",
-        "        proxy_set_header X-Forwarded-Proto $scheme;",
-        "        proxy_connect_timeout 2s;",
-        f"        proxy_send_timeout {CLIENT_TIMEOUT};",
-        f"        proxy_read_timeout {CLIENT_TIMEOUT};",
-        f"        client_max_body_size {API_BODY_MAX};",
-        "        # the collector sends its own CSP, nosniff, Referrer-Policy and Cache-Control",
-        "        add_header X-Frame-Options DENY always;",
+        *_to_collector(),
+        "    }",
+        "",
+        "    # the support lead's dashboard: 404 unless the collector has a FEEDBACK_DASHBOARD_TOKEN, 401 without it",
+        "    # (the access log above never keeps its ?token=)",
+        "    location = /dashboard {",
+        *_to_collector(),
         "    }",
         "",
         "    # short links and aliases: a real redirect (the browser keeps the #anchor)",
