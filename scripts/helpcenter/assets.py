@@ -2,8 +2,10 @@
 build time (the sources in overrides/assets/ keep their comments; the page-weight budget counts what is served).
 
 The script (``kb.js``) loses its ``/* … */`` and ``//`` comments, indentation and blank lines; every line
-break stays (JavaScript's automatic semicolons are unchanged) and every string is kept as it is.
-JavaScript regular-expression literals are not recognised: ``kb.js`` uses ``RegExp("…")`` if needed.
+break stays (JavaScript's automatic semicolons are unchanged) and every string and regular-expression
+literal is kept as it is. A ``/`` starts a regular expression where an operand is expected: at the start,
+after one of ``( , = : [ ! & | ? { } ; + - * % ~ ^ < >`` or after ``return``, ``typeof`` and the like;
+elsewhere it divides (``a / b``). A ``/`` inside a character class (``/[/]/``) does not end the literal.
 """
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ from pathlib import Path
 
 CSS = ("assets/kb.css", "assets/kb-agents.css")
 JS = ("assets/kb.js",)
+
+# what can come right before a regular-expression literal (anything else: a "/" there divides)
+_BEFORE_REGEX = set("(,=:[!&|?{};+-*%~^<>")
+_REGEX_KEYWORDS = ("return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do",
+                   "else", "yield", "await")
+_WORD_END = re.compile(r"([A-Za-z_$][\w$]*)\s*$")
 
 # a quoted string (kept as is), a comment (dropped) or a run of white space (one space)
 _CSS_TOKEN = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|/\*.*?\*/|\s+""", re.S)
@@ -37,6 +45,37 @@ def minify_site_js(site_dir: Path, paths=JS) -> None:
         path = site_dir / rel
         if path.is_file():
             path.write_text(strip_comments(path.read_text(encoding="utf-8"), rel), encoding="utf-8")
+
+
+def _regex_allowed(out: list[str]) -> bool:
+    """Whether a "/" after the text kept so far starts a regular expression (see the module docstring)."""
+    tail = "".join(out[-40:]).rstrip()
+    if not tail or tail[-1] in _BEFORE_REGEX:
+        return True
+    word = _WORD_END.search(tail)
+    return bool(word) and word.group(1) in _REGEX_KEYWORDS
+
+
+def _regex_end(text: str, i: int, name: str) -> int:
+    """The index just after the regular-expression literal starting at ``text[i] == "/"`` (flags included)."""
+    j, in_class = i + 1, False
+    while j < len(text) and text[j] != "\n":
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        elif c == "/" and not in_class:
+            j += 1
+            while j < len(text) and (text[j].isalnum() or text[j] in "_$"):
+                j += 1
+            return j
+        j += 1
+    line = text.count("\n", 0, i) + 1
+    raise ValueError(f"{name}:{line}: a regular expression is never closed (fix: end it with / on the same line)")
 
 
 def strip_comments(text: str, name: str = "asset.css") -> str:
@@ -67,6 +106,10 @@ def strip_comments(text: str, name: str = "asset.css") -> str:
         elif js and text.startswith("//", i):
             end = text.find("\n", i)
             i = n if end < 0 else end
+        elif js and c == "/" and _regex_allowed(out):
+            end = _regex_end(text, i, name)
+            out.append(text[i:end])
+            i = end
         else:
             out.append(c)
             i += 1
