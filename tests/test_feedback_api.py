@@ -14,6 +14,7 @@ with warnings.catch_warnings():     # Starlette 1.x suggests httpx2 for its Test
 from feedback.app import RateLimiter, create_app
 from feedback.catalogue import Catalogue, CatalogueError, CatalogueFile
 from feedback.storage import Counts, SQLiteStorage, StorageError
+from feedback.validation import MAX_BODY
 from feedback_support import catalogue_data, pg_url, write_catalogue  # noqa: F401  (fixture)
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -81,10 +82,22 @@ def test_limits_are_inclusive(client, storage):
     body = {**VOTE, "comment": "", "url": "/" + "u" * 499, "title": "t" * 300}
     assert post(client, "/api/feedback", body).status_code == 201
     padded = json.dumps({**VOTE, "comment": "ok"}).encode()
-    padded = padded + b" " * (2048 - len(padded))          # exactly 2 KB
+    padded = padded + b" " * (MAX_BODY - len(padded))      # exactly the limit
     assert post(client, "/api/feedback", padded).status_code == 201
     assert post(client, "/api/feedback", {**VOTE, "comment": "line 1\nline 2\ttab"}).status_code == 201
     assert storage.vote_count() == 4
+
+
+def test_the_largest_valid_vote_fits_in_the_body_limit(client, storage):
+    """Every field at its limit, in 4-byte characters (emoji), as the widget sends it (JSON.stringify keeps
+    them as UTF-8): stored, not refused as too large."""
+    emoji = "\U0001F600"
+    body = {**VOTE, "value": "no", "reason": "unclear", "vote_id": "v" * 64, "comment": emoji * 500,
+            "title": emoji * 300, "url": "/" + emoji * 499}
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    assert len(raw) > 5000
+    assert post(client, "/api/feedback", raw).status_code == 201
+    assert [c.comment for c in storage.comments()] == [emoji * 500]
 
 
 def test_content_type_with_charset_is_accepted(client, storage):
@@ -131,7 +144,7 @@ def test_a_view_is_counted(client, storage):
 
 # ------------------------------------------------------------------------------------------ refused
 
-LONG = "x" * 3000
+LONG = "x" * 9000
 BAD_VOTES = [
     # wrong types
     ({**VOTE, "id": "1"}, 422, "id: must be a whole number"),
@@ -159,7 +172,7 @@ BAD_VOTES = [
     ({**VOTE, "comment": "c" * 501}, 422, "comment: too long: at most 500 characters (got 501)"),
     ({**VOTE, "url": "/" + "u" * 500}, 422, "url: too long: at most 500"),
     ({**VOTE, "title": "t" * 301}, 422, "title: too long: at most 300"),
-    ({**VOTE, "comment": LONG}, 413, "body too large: at most 2048 bytes"),
+    ({**VOTE, "comment": LONG}, 413, f"body too large: at most {MAX_BODY} bytes"),
     ({**VOTE, "comment": "bad \x1b[31m escape"}, 422, "comment: contains control characters"),
     # missing and unknown fields
     ({}, 422, "id: is required; lang: is required; value: is required"),
@@ -237,11 +250,11 @@ def test_wrong_content_type_is_refused(client, storage, content_type):
 def test_oversize_body_is_refused_without_content_length(client, storage):
     def chunks():                                   # chunked transfer: no Content-Length to trust
         yield json.dumps({**VOTE, "comment": ""})[:-1].encode()
-        for _ in range(10):
+        for _ in range(MAX_BODY // 500 + 1):
             yield b" " * 500
         yield b"}"
     r = client.post("/api/feedback", content=chunks(), headers={"Content-Type": "application/json"})
-    assert_json_error(r, 413, "at most 2048 bytes")
+    assert_json_error(r, 413, f"at most {MAX_BODY} bytes")
     assert storage.vote_count() == 0
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from feedback.queries import QueryCounts
 from feedback.storage import SQLiteStorage
+from feedback.validation import MAX_BODY
 from feedback_support import catalogue_data, service_factory, start_service  # noqa: F401  (fixture)
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -117,7 +118,7 @@ BAD_SEARCHES = [
     ({**SEARCH, "query": "deux\nlignes"}, 422, "query: contains control characters"),
     ({**SEARCH, "query": "bad \x1b[31m escape"}, 422, "query: contains control characters"),
     ({**SEARCH, "query": "del\x7f"}, 422, "query: contains control characters"),
-    ({**SEARCH, "query": "q" * 3000}, 413, "body too large: at most 2048 bytes"),
+    ({**SEARCH, "query": "q" * 9000}, 413, f"body too large: at most {MAX_BODY} bytes"),
     # results
     ({**SEARCH, "results": "3"}, 422, "results: must be a whole number, not text"),
     ({**SEARCH, "results": True}, 422, "results: must be a whole number, not a boolean"),

@@ -16,7 +16,7 @@ from .catalogue import Catalogue
 from .queries import MAX_QUERY, clean
 from .storage import REASONS, Search, View, Vote
 
-MAX_BODY = 2048        # bytes
+MAX_BODY = 8192        # bytes: the largest valid vote, every field at its limit in 4-byte characters (emoji), is ~5.4 KB
 MAX_COMMENT = 500      # characters
 MAX_URL = 500
 MAX_TITLE = 300

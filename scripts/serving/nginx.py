@@ -32,7 +32,7 @@ _PATH = re.compile(r"^/[A-Za-z0-9._~/%-]*$")
 _WORD = re.compile(r"^[A-Za-z0-9._:\[\]/*-]+$")
 # timeouts and sizes: slow or half-open clients are dropped; the collector only sees whole requests
 CLIENT_TIMEOUT = "10s"
-API_BODY_MAX = "4k"           # the collector refuses bodies over 2 KB with its own JSON answer (413)
+API_BODY_MAX = "16k"          # the collector refuses bodies over 8 KB with its own JSON answer (413)
 # The access log keeps the path, never the query string nor the referrer: Material's search highlight puts
 # the words a reader searched for in the address of the result (?h=…), and a referrer carries it further.
 ACCESS_LOG = "/var/log/nginx/access.log"
