@@ -31,7 +31,7 @@ from pathlib import Path
 from helpcenter.strings import strings
 
 from .catalogue import Catalogue
-from .insights import QueryStats, no_click_queries, query_stats, top_queries, zero_result_queries
+from .insights import QueryStats, no_click_queries, query_stats, title_of, top_queries, zero_result_queries
 from .stats import least_helpful, plural, safe_text
 from .storage import REASONS, Counts, Storage
 
@@ -159,8 +159,7 @@ def weekly_counts(days, lang: str, since: date | None = None,
 
 
 def _title(catalogue: Catalogue | None, art_id: int, lang: str) -> str:
-    art = catalogue.get(art_id, lang) if catalogue else None
-    return art.title if art else f"(article {art_id}, not in the catalogue)"
+    return title_of(catalogue, art_id, lang) or f"(article {art_id}, not in the catalogue)"
 
 
 def _reasons_table(lang: str, totals, reasons, catalogue) -> list[str]:

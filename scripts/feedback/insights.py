@@ -137,7 +137,8 @@ def trends(day_rows, search_rows, current: Period, previous: Period | None, lang
     return out
 
 
-def _title(catalogue: Catalogue | None, art_id: int, lang: str) -> str | None:
+def title_of(catalogue: Catalogue | None, art_id: int, lang: str) -> str | None:
+    """The article's title, or None when there is no catalogue or it does not hold that article."""
     art = catalogue.get(art_id, lang) if catalogue else None
     return art.title if art else None
 
@@ -169,7 +170,7 @@ def report_data(storage: Storage, catalogue: Catalogue | None = None, *, days: i
     for (art_id, code), c in rows[:limit]:
         latest = storage.comments(comments, (art_id, code)) if comments else []
         articles.append({
-            "id": art_id, "lang": code, "title": _title(catalogue, art_id, code),
+            "id": art_id, "lang": code, "title": title_of(catalogue, art_id, code),
             "helpful_ratio": c.helpful_ratio, "yes": c.yes, "no": c.no, "votes": c.votes, "views": c.views,
             "reasons": {r: reasons.get((art_id, code), {}).get(r, 0) for r in REASONS},
             "comments": [{"created": cm.created.astimezone(timezone.utc).isoformat(), "value": cm.value,

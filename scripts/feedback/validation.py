@@ -28,7 +28,7 @@ VIEW_FIELDS = {"id", "lang", "url", "title"}
 SEARCH_FIELDS = {"lang", "query", "results", "clicked_id", "search_id"}
 MAX_RESULTS = 100_000
 VALUES = ("yes", "no")
-ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+ALLOWED_CONTROLS = frozenset("\n\r\t")
 
 
 class Invalid(Exception):
@@ -153,13 +153,27 @@ def _check_common(data: dict, allowed: set[str], required: tuple[str, ...], cata
             problem(id_field, f"unknown article: no article {art_id} in language {lang!r}")
     for field, limit in (("url", MAX_URL), ("title", MAX_TITLE)):
         if field in data and field in allowed:
-            value = data[field]
-            if not isinstance(value, str):
-                problem(field, f"must be text, not {_type_name(value)}")
-            elif len(value) > limit:
-                problem(field, f"too long: at most {limit} characters (got {len(value)})")
-            elif _not_utf8(value):
-                problem(field, NOT_UTF8)
+            _check_text(data[field], field, limit, problems)
+
+
+def _check_text(value, field: str, limit: int, problems: list[dict], controls: frozenset | None = None,
+                trimmed: bool = False) -> None:
+    """One text field: text, at most ``limit`` characters (after trimming when ``trimmed``, then also not
+    empty), control characters refused except ``controls`` (None: not checked), encodable as UTF-8."""
+    measured = value.strip() if trimmed and isinstance(value, str) else value
+    if not isinstance(value, str):
+        message = f"must be text, not {_type_name(value)}"
+    elif trimmed and not measured:
+        message = "is empty"
+    elif len(measured) > limit:
+        message = f"too long: at most {limit} characters (got {len(measured)})"
+    elif controls is not None and any(unicodedata.category(c) == "Cc" and c not in controls for c in value):
+        message = "contains control characters"
+    elif _not_utf8(value):
+        message = NOT_UTF8
+    else:
+        return
+    problems.append({"field": field, "message": message})
 
 
 def _check_random_id(data: dict, field: str, problems: list[dict]) -> None:
@@ -187,15 +201,7 @@ def validate_vote(data: dict, catalogue: Catalogue, now: datetime | None = None)
         problems.append({"field": "value", "message": 'must be "yes" or "no"'})
     comment = data.get("comment")
     if comment is not None:
-        if not isinstance(comment, str):
-            problems.append({"field": "comment", "message": f"must be text, not {_type_name(comment)}"})
-        elif len(comment) > MAX_COMMENT:
-            problems.append({"field": "comment",
-                             "message": f"too long: at most {MAX_COMMENT} characters (got {len(comment)})"})
-        elif any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in comment):
-            problems.append({"field": "comment", "message": "contains control characters"})
-        elif _not_utf8(comment):
-            problems.append({"field": "comment", "message": NOT_UTF8})
+        _check_text(comment, "comment", MAX_COMMENT, problems, ALLOWED_CONTROLS)
     _check_random_id(data, "vote_id", problems)
     reason = data.get("reason")
     if reason is not None:
@@ -227,17 +233,7 @@ def validate_search(data: dict, catalogue: Catalogue, now: datetime | None = Non
     _check_common(data, SEARCH_FIELDS, ("lang", "query", "results"), catalogue, problems)
     query = data.get("query")
     if "query" in data:
-        if not isinstance(query, str):
-            problems.append({"field": "query", "message": f"must be text, not {_type_name(query)}"})
-        elif not query.strip():
-            problems.append({"field": "query", "message": "is empty"})
-        elif len(query.strip()) > MAX_QUERY:
-            problems.append({"field": "query",
-                             "message": f"too long: at most {MAX_QUERY} characters (got {len(query.strip())})"})
-        elif any(unicodedata.category(c) == "Cc" for c in query):
-            problems.append({"field": "query", "message": "contains control characters"})
-        elif _not_utf8(query):
-            problems.append({"field": "query", "message": NOT_UTF8})
+        _check_text(query, "query", MAX_QUERY, problems, frozenset(), trimmed=True)
     results = data.get("results")
     if "results" in data:
         if isinstance(results, bool) or not isinstance(results, int):
