@@ -101,7 +101,7 @@ def test_french_query_shows_the_english_twin_and_enter_copies_the_ticket_languag
         _type(page, "pied de page factures")
         first = page.locator(".kb-agents-result").first
         assert first.locator("a[lang=fr]").inner_text() == "Comment modifier le pied de page des factures ?"
-        assert first.locator("a[lang=en]").inner_text() == "Editing the footer of the invoices"
+        assert first.locator("a[lang=en]").inner_text() == "How to edit the invoice footer?"
         assert "/en/a/8/" in first.inner_text() and "/a/8/" in first.inner_text()
         page.keyboard.press("Enter")                                   # ticket language: French (default)
         assert _clipboard(page) == f"{server.url}/a/8/"
@@ -234,3 +234,27 @@ def test_served_css_has_no_comments_but_keeps_strings(site):
         '.x::before { content: "/* not a comment */"; }\n'
     served = (site.path / "assets/kb.css").read_text(encoding="utf-8")
     assert "/*" not in served and ".kb-hero" in served
+
+
+def test_page_fits_a_phone_screen_with_long_section_titles(browser, server):
+    """On a 390 px phone, nothing is wider than the screen: the section picker (long section titles in
+    both languages) shrinks to it, and the page never scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/agents/")
+        for query in ("portail client", "pages hébergées", "facture"):
+            page.locator("#kb-agents-q").fill("")
+            _type(page, query)
+            assert page.locator(".kb-agents-result select").count() >= 1, query
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, query
+            widest = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+                '.kb-agents-result, .kb-agents-result select, .kb-agents-result button, .kb-agents-result a')]
+                .map(e => e.getBoundingClientRect().right))""")
+            assert widest <= 390, (query, widest)
+            # the picker still works: choosing a section changes the section link
+            select = page.locator(".kb-agents-result select").first
+            select.select_option(index=1)
+            assert select.input_value() != ""
+    finally:
+        context.close()
