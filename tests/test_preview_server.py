@@ -128,6 +128,12 @@ def test_saves_show_in_the_served_pages_and_problems_in_banner_and_terminal(proj
         status, page = preview.get("en/settings/alpha/")
         assert "livereload(" in page and banner(page) is None        # MkDocs' live-reload script
 
+        # a miss answers the 404 page of its language, as the deployed site does
+        status, page = preview.get("en/settings/gone/")
+        assert status == 404 and '<html lang="en"' in page and "Page not found" in page, page[:500]
+        status, page = preview.get("settings/gone/")
+        assert status == 404 and '<html lang="fr"' in page and "Page introuvable" in page, page[:500]
+
         # in chromium: the open page reloads by itself after a save of its body
         tab = browser.new_page()
         tab.goto(preview.url + "en/settings/alpha/")

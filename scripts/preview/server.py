@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -47,6 +48,14 @@ def banner(errors: list[str]) -> bytes:
     return BANNER.format(title=html.escape(title), items=items).encode("utf-8")
 
 
+def not_found_page(root: Path, path: str) -> Path | None:
+    """The 404 page of the language a missing ``path`` is under, as the deployed site answers
+    (``<lang>/404.html`` for ``/<lang>/…`` when the build has it, else the default language's)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    candidates = ([root / first / "404.html"] if first and "." not in first else []) + [root / "404.html"]
+    return next((p for p in candidates if p.is_file()), None)
+
+
 class PreviewServer(LiveReloadServer):
     def __init__(self, session: Session, host: str, port: int, quiet_after: float = 0.4):
         self.session = session
@@ -59,9 +68,14 @@ class PreviewServer(LiveReloadServer):
                 return None
             if not session.ready:     # no build yet: the problems, and live reload for the fix
                 return self._inject_js_into_html(NOT_BUILT, self._visible_epoch)
-            page = session.link / "404.html"
-            return page.read_bytes() if page.is_file() else None
+            page = not_found_page(session.link, getattr(self._request, "path", "/"))
+            return page.read_bytes() if page is not None else None
+        self._request = threading.local()      # the path being answered, for error_page
         self.error_handler = error_page
+
+    def serve_request(self, environ, start_response):
+        self._request.path = environ.get("PATH_INFO", "/")
+        return super().serve_request(environ, start_response)
 
     def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
