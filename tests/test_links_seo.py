@@ -35,6 +35,17 @@ def test_short_link_of_every_article_redirects_to_it_in_the_same_language(site, 
         assert site.resolve(site.page_file(url_of(lang, md)), shown["href"]) == stub.resolve()
         # no real address in the tests (KB_SITE_URL unset): readers see the site-relative short link
         assert shown.get_text(strip=True) == "/" + ("" if lang == "fr" else "en/") + f"a/{front_matter_id(md)}/"
+        # the redirect page speaks the article's language (it shows while a slow connection redirects)
+        page = site.soup(stub)
+        assert page.html["lang"] == lang
+        assert page.select_one("meta[name=robots]")["content"] == "noindex"
+        text = page.body.get_text(" ", strip=True)
+        assert text == REDIRECT_TEXT[lang], text
+        assert site.resolve(stub, page.body.a["href"]) == site.page_file(url_of(lang, md)).resolve()
+
+
+REDIRECT_TEXT = {"fr": "Cet article a changé d\u2019adresse\u00a0: vous allez être redirigé vers sa nouvelle page .",
+                 "en": "This article has moved: you are being taken to its new page ."}
 
 
 def test_headings_have_the_same_explicit_anchors_in_both_languages(site):

@@ -5,9 +5,14 @@
   ``settings/old-name.md``) redirects to the article in the same language.
 
 Redirect pages are written by mkdocs-redirects from the map built here (keys: old Markdown paths
-from the site root; values: the article's source path as MkDocs knows it, ``<lang>/<path>``).
+from the site root; values: the article's source path as MkDocs knows it, ``<lang>/<path>``); its page
+is English only (``lang="en"``, "You're being redirected"), so ``localized_redirect`` writes it again in
+the language of the article it leads to (same target, same script, so the redirect is unchanged).
 """
 from __future__ import annotations
+
+import html
+import re
 
 from .catalogue import Catalogue, page_url
 from .problems import Problem
@@ -33,6 +38,38 @@ def redirect_map(catalogue: Catalogue, lang: str) -> dict[str, str]:
         for alias in article.aliases:
             out[f"{prefix}{alias}"] = target
     return out
+
+
+_REDIRECT_STUB = re.compile(r'<link rel="canonical" href="([^"<>]*)">.*You\'re being redirected to', re.S)
+
+REDIRECT_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+    <meta charset="utf-8">
+    <title>{title}</title>
+    <meta name="robots" content="noindex">
+    <link rel="canonical" href="{url}">
+    <script>var anchor=window.location.hash.substr(1);location.href="{url}"+(anchor?"#"+anchor:"")</script>
+    <meta http-equiv="refresh" content="0; url={url}">
+</head>
+<body>
+<p>{text}</p>
+</body>
+</html>
+"""
+
+
+def localized_redirect(page: str, lang: str, t: dict[str, str]) -> str | None:
+    """mkdocs-redirects' page ``page`` in ``lang`` (strings ``t``: ``redirect_title``, ``redirect_text``
+    with ``{link}``); None when ``page`` is not one of its pages (already localized, or another file).
+    The target is taken as mkdocs-redirects wrote it (it escapes nothing: a path of ours)."""
+    m = _REDIRECT_STUB.search(page)
+    if m is None:
+        return None
+    url = html.escape(html.unescape(m.group(1)), quote=True)
+    link = f'<a href="{url}">{html.escape(t["redirect_link"])}</a>'
+    return REDIRECT_PAGE.format(lang=html.escape(lang), title=html.escape(t["redirect_title"]), url=url,
+                                text=html.escape(t["redirect_text"]).replace("{link}", link))
 
 
 def redirect_urls(catalogue: Catalogue) -> dict[str, str]:
