@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
@@ -22,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from helpcenter import (agents, assets, content, export, footer, history, links, parity, popular,  # noqa: E402
                         related, searchindex, seo, snippets, strings, support, synonyms, typography)
-from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, sidebar_slice  # noqa: E402
+from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, page_url, sidebar_slice  # noqa: E402
 
 log = get_plugin_logger("kb")
 # outside MkDocs' loggers: shown, but not counted by --strict (a bad statistics file must not fail a build)
@@ -94,6 +93,9 @@ def _load(config, plugin) -> None:
     if catalogue.unsafe:     # stop before MkDocs follows the links (and publishes or loops)
         raise PluginError(f"{catalogue.unsafe[0]}: the build stops here")
     kb = config.extra.get("kb", {})
+    problem = support.email_problem(kb.get("support_email"))
+    if problem:
+        raise PluginError(f"{config.config_file_path}: {problem}")
     stats_file = kb.get("stats_file")
     if stats_file and not os.path.isabs(stats_file):
         stats_file = root / stats_file
@@ -309,15 +311,13 @@ def on_page_context(context, page, config, nav):
                   related=STATE["related"][lang].get(article.id, []),
                   popular=_popular(lang, int(limits.get("popular_count", 5)), exclude=article.id),
                   incomplete=support.incomplete(article.review),
-                  support_url=support.support_url(
-                      str(limits.get("support_url") or ""), id=article.id, lang=lang, title=article.title,
-                      url=urljoin(config.site_url or "/", article.url)))
+                  support_url=_support(lang, t, seo.shown_address(config.site_url, article.url), article))
     kb["seo"] = seo.page_meta(config.site_url or "", lang, catalogue.default, list(catalogue.langs),
                               {code: catalogue.url_of(code, rel) for code in catalogue.langs}, kb)
     if kb["kind"] in ("home", "category"):
         # a help-center hub: cards and lists in the middle, no documentation tree or table of contents
         page.meta["hide"] = sorted(set(page.meta.get("hide") or []) | {"navigation", "toc"})
-    kb["footer"] = _footer(lang, article, kb["seo"].get("canonical"))
+    kb["footer"] = _footer(lang, t, article, seo.shown_address(config.site_url, page.url))
     context["kb"] = kb
     _set_alternates(config, catalogue, lang, rel)
     _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
@@ -345,13 +345,19 @@ def _popular(lang: str, count: int, exclude: int | None = None) -> list:
     return [a for a in cache[(lang, count)] if a.id != exclude][:count]
 
 
-def _footer(lang: str, article: Article | None, url: str | None) -> dict:
+def _support(lang: str, t: dict, url: str | None, article: Article | None = None) -> str:
+    """Where "Contact support" leads from this page (support.contact: the ticket form or a message)."""
     kb = STATE["kb"]
-    values = {"lang": lang, "url": url or ""}
-    if article is not None:
-        values.update(id=article.id, title=article.title)
-    return {"product": kb.get("product_name") or "ProAbono",
-            "support": support.support_url(str(kb.get("support_url") or ""), **values),
+    title = article.title if article else ""
+    if not kb.get("support_url") and lang.split("_")[0].split("-")[0] == "fr":
+        title = typography.french_text(title)        # the e-mail quotes it as the page shows it
+    return support.contact(t, template=str(kb.get("support_url") or ""), email=str(kb.get("support_email") or ""),
+                           lang=lang, url=url or "", id=article.id if article else None, title=title)
+
+
+def _footer(lang: str, t: dict, article: Article | None, url: str | None) -> dict:
+    kb = STATE["kb"]
+    return {"product": kb.get("product_name") or "ProAbono", "support": _support(lang, t, url, article),
             "legal": footer.legal_links(kb.get("legal"), lang)}
 
 
@@ -387,7 +393,7 @@ def on_template_context(context, template_name, config):
             "home_url": context.get("base_url", "/").rstrip("/") + "/" + root,
             "categories": [_category_card(c, lang) for c in language.top_categories],
             "popular": _popular(lang, int(STATE["kb"].get("popular_count", 5))),
-            "footer": _footer(lang, None, None)}
+            "footer": _footer(lang, strings.strings(lang), None, None)}
         # the side navigation as on a page of no category (not as the last page rendered left it)
         _cut_sidebar(lang, None, context["kb"]["t"], int(STATE["kb"].get("sidebar_limit", 10)))
     if "catalogue" in STATE and template_name == agents.PAGE:
@@ -479,8 +485,21 @@ def on_post_build(config):
         root = site_dir if lang == catalogue.default else site_dir / lang
         root.mkdir(parents=True, exist_ok=True)
         (root / "404.html").write_text(html, encoding="utf-8")
+    _localize_redirects(site_dir, catalogue)
     searchindex.write_split(site_dir, list(catalogue.langs), catalogue.default, STATE["synonyms"])
     (site_dir / "robots.txt").write_text(seo.robots_txt(config.site_url or ""), encoding="utf-8")
+
+
+def _localize_redirects(site_dir: Path, catalogue: Catalogue) -> None:
+    """Short links and aliases say where they lead in the language of their article."""
+    for lang in catalogue.langs:
+        t = _strings(lang, lang == "fr")
+        for old in links.redirect_map(catalogue, lang):
+            page = site_dir / page_url(catalogue.default, old, catalogue.default) / "index.html"
+            text = page.read_text(encoding="utf-8") if page.is_file() else ""
+            localized = links.localized_redirect(text, lang, t)
+            if localized is not None:
+                page.write_text(localized, encoding="utf-8")
 
 
 def write_catalogue_files(config) -> None:

@@ -28,7 +28,7 @@ def violations(site, browser) -> dict[tuple[str, str], tuple[str, list[dict]]]:
                     page.goto(f"{server.url}/{url}", wait_until="load")
                     if kind == "article":
                         page.get_by_role("button", name=NO[lang], exact=True).click()
-                        page.locator(".kb-feedback__more textarea").wait_for(state="visible")
+                        page.locator(".kb-feedback__more .kb-feedback__contact").wait_for(state="visible")
                     out[(lang, kind)] = (url, Axe().run(page).response["violations"])
                 finally:
                     context.close()

@@ -24,30 +24,92 @@ def test_every_article_has_the_vote_with_labels_in_its_language(site, lang):
         assert [(b.get_text(strip=True), b["type"], b["data-value"]) for b in buttons] == [
             (yes, "button", "yes"), (no, "button", "no")]
         assert form["data-lang"] == lang
+        # the default build has no collector: no comment box that would send nothing, the support link
+        assert form["data-endpoint"] == ""
+        assert form.select_one("textarea") is None and form.select_one("[name=reason]") is None
+        assert form.select_one(".kb-feedback__sent") is None
+        assert NO_COLLECTOR[lang] in form.select_one(".kb-feedback__more").get_text()
+        link = form.select_one(".kb-feedback__contact")
+        assert link.get_text(strip=True) == contact
+        assert link["href"].startswith("mailto:contact@proabono.com?subject=")
+
+
+NO_COLLECTOR = {"fr": "Pour nous dire ce qui manque, contactez le support\u00a0: votre message indiquera cet article.",
+                "en": "To tell us what is missing, contact support: your message will name this article."}
+
+
+def test_with_a_collector_every_article_offers_reasons_and_a_comment(served):
+    _, built = served
+    pages = [p for p in built.html_pages() if built.soup(p).select_one("form[data-kb-feedback]")]
+    assert len(pages) == 40
+    for page in pages:
+        form = built.soup(page).select_one("form[data-kb-feedback]")
+        assert form["data-endpoint"] == "/api/feedback"
         assert form.select_one("textarea")["maxlength"] == "500"
-        label = form.select_one("label[for]")
-        assert label["for"] == form.select_one("textarea")["id"]
-        assert form.select_one(".kb-feedback__contact").get_text(strip=True) == contact
+        assert form.select_one("label[for]")["for"] == form.select_one("textarea")["id"]
+        assert len(form.select("[name=reason]")) == 4
+        assert form.select_one(".kb-feedback__contact") is not None
+
+
+@pytest.mark.parametrize("lang,path", [("fr", "/settings/segment-logo/"), ("en", "/en/settings/url-redirections/")])
+def test_without_a_collector_no_vote_offers_support_and_claims_nothing_sent(site, browser, lang, path):
+    """Default build (no KB_FEEDBACK_ENDPOINT): "No" shows the thanks and the contact with the article's
+    context, no comment box; nothing is posted anywhere and nothing says a comment was sent."""
+    from urllib.parse import parse_qs, urlsplit
+    question, yes, no, thanks, contact = LABELS[lang]
+    server = SiteServer(site.path)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        requests = []
+        page.on("request", lambda r: requests.append(r) if r.method != "GET" else None)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url + path)
+        title = page.locator("article h1").inner_text()
+        page.get_by_role("button", name=no, exact=True).click()
+        assert page.get_by_text(thanks).is_visible()
+        assert page.get_by_text(NO_COLLECTOR[lang]).is_visible()
+        form = page.locator("form[data-kb-feedback]")
+        assert form.get_by_role("textbox").count() == 0 and form.get_by_role("radio").count() == 0
+        link = form.get_by_role("link", name=contact, exact=True)
+        assert link.is_visible()
+        assert page.evaluate("document.activeElement.className") == "kb-feedback__contact"
+        mail = urlsplit(link.get_attribute("href"))
+        assert mail.scheme == "mailto" and mail.path == "contact@proabono.com"
+        fields = parse_qs(mail.query)
+        assert title in fields["subject"][0]
+        assert title in fields["body"][0] and server.url not in fields["body"][0]
+        assert "\n" + path + "\r\n" in fields["body"][0]      # no real address in tests: site-relative
+        page.reload()      # the vote is remembered, still without any comment box
+        assert page.get_by_text(NO_COLLECTOR[lang]).is_visible()
+        page.get_by_role("button", name=yes, exact=True).click()
+        assert not page.get_by_text(NO_COLLECTOR[lang]).is_visible()
+        assert requests == [] and errors == []
+        assert server.posts == []
+    finally:
+        context.close()
+        server.close()
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, monkeypatch_module):
-    monkeypatch_module.setenv("KB_FEEDBACK_ENDPOINT", "/api/feedback")
-    monkeypatch_module.setenv("KB_PLAUSIBLE", "true")
-    monkeypatch_module.setenv("KB_MATOMO", "true")
+def served(tmp_path_factory):
+    # set for this build only: the session's default `site` (no collector) may be built after this fixture
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KB_FEEDBACK_ENDPOINT", "/api/feedback")
+    mp.setenv("KB_PLAUSIBLE", "true")
+    mp.setenv("KB_MATOMO", "true")
     dest = tmp_path_factory.mktemp("browser") / "site"
-    proc = build(ROOT / "mkdocs.yml", dest)
+    try:
+        proc = build(ROOT / "mkdocs.yml", dest)
+    finally:
+        mp.undo()
     assert proc.returncode == 0, proc.stderr
     server = SiteServer(dest)
     yield server, Site(dest)
     server.close()
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
 
 
 
@@ -327,3 +389,21 @@ def test_after_no_a_reason_is_chosen_with_the_keyboard_or_one_click_and_sent_wit
     assert "reason" not in _wait(page, received, 7)[6]
     assert not any(group.get_by_role("radio", name=l, exact=True).is_checked() for l in labels)
     page.close()
+
+
+@pytest.mark.parametrize("lang,path", [("fr", "/settings/segment-logo/"), ("en", "/en/settings/segment-logo/")])
+def test_widget_with_a_collector_has_no_serious_axe_violation_once_opened(served, browser, lang, path):
+    """tests/test_accessibility.py checks the default build (no collector); this is the full widget:
+    reasons, comment box, send button, opened by "No"."""
+    from axe_playwright_python.sync_playwright import Axe
+    server, _ = served
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server.url + path)
+        page.get_by_role("button", name=LABELS[lang][2], exact=True).click()
+        page.locator(".kb-feedback__more textarea").wait_for(state="visible")
+        found = Axe().run(page, context=".kb-feedback").response["violations"]
+        assert not [(v["id"], v["impact"]) for v in found if v.get("impact") in ("critical", "serious")], found
+    finally:
+        context.close()

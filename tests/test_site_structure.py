@@ -162,7 +162,7 @@ def test_sidebar_cuts_long_categories_with_a_show_all_link(site):
     # the current page stays visible even when it is beyond the cut
     late = site.page_file("en/settings/upgrade-at-renewal-hosted-pages/")
     nav = site.soup(late).select_one("nav.md-nav--primary")
-    assert nav.select_one(".md-nav__link--active").get_text(strip=True).startswith("How does the upgrade work")
+    assert nav.select_one(".md-nav__link--active").get_text(strip=True).startswith("How does a plan change at renewal work")
     assert any(a.get_text(strip=True) == "Show all (20)" for a in nav.select("a.md-nav__link"))
 
 

@@ -93,10 +93,16 @@
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].setAttribute("aria-pressed", state && buttons[i].dataset.value === state.value ? "true" : "false");
     }
-    form.querySelector(".kb-feedback__thanks").hidden = !state;
-    form.querySelector(".kb-feedback__more").hidden = !(state && state.value === "no");
-    form.querySelector(".kb-feedback__sent").hidden = !(state && state.commented);
-    form.querySelector(".kb-feedback__failed").hidden = !(state && state.failed);
+    show(form, "thanks", state);
+    show(form, "more", state && state.value === "no");
+    show(form, "sent", state && state.commented);
+    show(form, "failed", state && state.failed);
+  }
+
+  /* the widget without a collector has no comment form (nothing would carry it): no sent/failed lines */
+  function show(form, part, on) {
+    var el = form.querySelector(".kb-feedback__" + part);
+    if (el) el.hidden = !on;
   }
 
   function payloadOf(form, state) {
@@ -118,9 +124,9 @@
     form.dataset.kbReady = "1";
     /* one page view per article shown, when a views endpoint is configured */
     post(form.dataset.viewsEndpoint, { id: Number(form.dataset.id), lang: form.dataset.lang });
-    var state = load(form);
-    if (state && state.comment) form.querySelector("textarea").value = state.comment;
-    if (state && state.reason) form.elements.reason.value = state.reason;
+    var state = load(form), area = form.querySelector("textarea"), reasons = form.querySelectorAll("[name=reason]");
+    if (state && state.comment && area) area.value = state.comment;
+    if (state && state.reason && reasons.length) form.elements.reason.value = state.reason;
     render(form, state);
 
     function renewRefusedId(result) {
@@ -136,14 +142,14 @@
       var value = button.dataset.value;
       if (state && state.value === value) return;
       state = { value: value, comment: "", vote_id: (state && state.vote_id) || newVoteId() };
-      form.elements.reason.forEach(function (r) { r.checked = false; });
+      reasons.forEach(function (r) { r.checked = false; });
       save(form, state);
       render(form, state);
       var current = state;
       report(form, payloadOf(form, state)).then(function (result) {
         if (state === current && renewRefusedId(result)) post(form.dataset.endpoint, payloadOf(form, state));
       });
-      if (value === "no") form.elements.reason[0].focus();
+      if (value === "no") (reasons[0] || form.querySelector(".kb-feedback__contact")).focus();
     });
 
     /* a reason after "no": the same vote reported again, now with its reason */
@@ -156,8 +162,8 @@
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      if (!state || state.value !== "no" || form.dataset.kbSending) return;
-      var comment = cutComment(form.querySelector("textarea").value);
+      if (!area || !state || state.value !== "no" || form.dataset.kbSending) return;
+      var comment = cutComment(area.value);
       if (!comment) return;
       state = { value: "no", comment: comment, vote_id: state.vote_id, reason: state.reason };
       render(form, state);

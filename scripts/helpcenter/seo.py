@@ -23,6 +23,12 @@ def absolute(site_url: str, url: str) -> str:
     return urljoin(base, url)
 
 
+def shown_address(site_url: str | None, url: str) -> str:
+    """The address of the site-relative ``url`` as readers may be given it (in a message to support):
+    absolute with a real ``site_url``, else site-relative (``/settings/x/``), never the placeholder."""
+    return "/" + url.lstrip("/") if is_placeholder(site_url) else absolute(site_url or "", url)
+
+
 def page_meta(site_url: str, lang: str, default: str, langs: list[str], urls: dict[str, str | None],
               kb: dict) -> dict:
     """Head metadata of one page. ``urls``: site-relative URL of this page in each language (or None)."""
