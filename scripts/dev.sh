@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine with Python 3.11:
-#   bash scripts/dev.sh serve   install what the site needs, serve it at http://127.0.0.1:8000 (live reload;
+#   bash scripts/dev.sh serve [--addr HOST:PORT] [--one-process]
+#                               install what the site needs, serve it at http://127.0.0.1:8000 (live reload;
 #                               a save re-renders only the pages it changes, one process per language on
 #                               2 cores or more: scripts/preview/)
 #   bash scripts/dev.sh build [--one-process]
@@ -25,9 +26,11 @@ venv() {  # venv <requirements file>: create .venv and install pinned packages w
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv 2>/dev/null || { apt_install /usr/share/doc/python3-venv python3-venv; python3 -m venv .venv; }
   fi
-  local sum; sum=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+  local sum; sum=$(cat requirements*.txt pyproject.toml | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+    # our own code, installed in place (scripts/: cli, sitebuild, helpcenter, preview, feedback, serving)
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
     echo "$sum" > "$stamp"
   fi
 }
@@ -35,7 +38,9 @@ venv() {  # venv <requirements file>: create .venv and install pinned packages w
 case "${1:-}" in
   serve)
     venv requirements.txt
-    exec .venv/bin/python scripts/docs.py serve --addr "${KB_ADDR:-127.0.0.1:8000}" ;;
+    shift
+    # KB_ADDR, then what follows `serve` (--addr HOST:PORT, --one-process, --config FILE): the last --addr wins
+    exec .venv/bin/python scripts/docs.py serve --addr "${KB_ADDR:-127.0.0.1:8000}" "$@" ;;
   build)
     venv requirements.txt
     parallel=()
@@ -50,5 +55,5 @@ case "${1:-}" in
     shift
     exec .venv/bin/python -m pytest -n 2 "$@" ;;
   *)
-    echo "usage: bash scripts/dev.sh serve | build [--one-process] | test [pytest args]" >&2; exit 2 ;;
+    echo "usage: bash scripts/dev.sh serve [--addr HOST:PORT] [--one-process] | build [--one-process] | test [pytest args]" >&2; exit 2 ;;
 esac

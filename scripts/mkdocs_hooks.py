@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup, escape
@@ -17,11 +16,17 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from helpcenter import (agents, assets, content, export, footer, history, links, parity, popular,  # noqa: E402
-                        related, searchindex, seo, snippets, strings, support, synonyms, typography)
-from helpcenter.catalogue import Article, Catalogue, Category, breadcrumbs, page_url, sidebar_slice  # noqa: E402
+from helpcenter.pages import agents, assets, export, footer, seo, support
+from helpcenter import content
+from helpcenter.lifecycle import history
+from helpcenter.links import redirects
+from helpcenter.translation import parity
+from helpcenter.ranking import popular, related
+from helpcenter.search import searchindex, synonyms
+from helpcenter.source import snippets
+from helpcenter.language import strings, typography
+from helpcenter.articles.catalogue import Article, Catalogue, Category, breadcrumbs, page_url
+from sitebuild import sidebar
 
 log = get_plugin_logger("kb")
 # outside MkDocs' loggers: shown, but not counted by --strict (a bad statistics file must not fail a build)
@@ -59,7 +64,7 @@ def on_config(config):
     _linear_search_dedup(plugin)
     # short links and aliases of the language being built, written by mkdocs-redirects
     lang = plugin.current_language or plugin.default_language
-    config.plugins["redirects"].config["redirect_maps"] = links.redirect_map(STATE["catalogue"], lang)
+    config.plugins["redirects"].config["redirect_maps"] = redirects.redirect_map(STATE["catalogue"], lang)
     # shared snippets: `--8<-- "x.md"` is the same line in every language, read from that language's folder
     if "pymdownx.snippets" in config.mdx_configs:
         folder = str(Path(config.docs_dir) / lang / snippets.FOLDER)
@@ -306,7 +311,7 @@ def on_page_context(context, page, config, nav):
                       published=STATE["history"].published(f"{STATE['docs_rel']}/{page.file.src_uri}"))
         kb.update(draft=article.status == "draft", unlisted=article.status == "unlisted")
         kb.update(kind="article", article=article, category=language.category_of(article),
-                  short_url=links.short_url(lang, article.id, catalogue.default),
+                  short_url=redirects.short_url(lang, article.id, catalogue.default),
                   breadcrumbs=breadcrumbs(language, article, t["home"]),
                   related=STATE["related"][lang].get(article.id, []),
                   popular=_popular(lang, int(limits.get("popular_count", 5)), exclude=article.id),
@@ -320,7 +325,7 @@ def on_page_context(context, page, config, nav):
     kb["footer"] = _footer(lang, t, article, seo.shown_address(config.site_url, page.url))
     context["kb"] = kb
     _set_alternates(config, catalogue, lang, rel)
-    _cut_sidebar(lang, article, t, int(limits.get("sidebar_limit", 10)))
+    sidebar.cut(STATE["sections"].get(lang, {}).values(), article, t, int(limits.get("sidebar_limit", 10)))
     return context
 
 
@@ -395,7 +400,8 @@ def on_template_context(context, template_name, config):
             "popular": _popular(lang, int(STATE["kb"].get("popular_count", 5))),
             "footer": _footer(lang, strings.strings(lang), None, None)}
         # the side navigation as on a page of no category (not as the last page rendered left it)
-        _cut_sidebar(lang, None, context["kb"]["t"], int(STATE["kb"].get("sidebar_limit", 10)))
+        sidebar.cut(STATE["sections"].get(lang, {}).values(), None, context["kb"]["t"],
+                    int(STATE["kb"].get("sidebar_limit", 10)))
     if "catalogue" in STATE and template_name == agents.PAGE:
         catalogue = STATE["catalogue"]
         t = strings.strings(catalogue.default)
@@ -425,53 +431,6 @@ def _category_card(category: Category, lang: str) -> dict:
     return {"category": category, "count": n, "count_label": strings.count(lang, n)}
 
 
-def _cut_sidebar(lang: str, current: Article | None, t: dict, limit: int) -> None:
-    """Show at most ``limit`` articles per category in the side navigation, then "Show all (N)"."""
-    for section in STATE["sections"].get(lang, {}).values():
-        plan = _sidebar_plan(section, t, limit)
-        if plan is None:
-            section.children = section.kb_all_children
-            continue
-        default, articles, beyond, children_for = plan
-        if current is not None and id(current) in beyond:
-            section.children = children_for({a.url for a in sidebar_slice(articles, current, limit)})
-        else:
-            section.children = list(default)
-
-
-def _sidebar_plan(section: Section, t: dict, limit: int):
-    """What ``_cut_sidebar`` needs for one section, computed once per build and language (the cut
-    runs for every page: recomputing it made the build quadratic in the size of a category).
-
-    None when the section is short enough; else (children when the current page's article is not cut
-    out, the category's articles, ids of the articles cut out by default, children for shown URLs).
-    """
-    key = (limit, t["show_all"])
-    cached = getattr(section, "kb_sidebar_plan", None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    children = section.kb_all_children
-    pages = [c for c in children if isinstance(c, Page) and c.file.name != "index"]
-    plan = None
-    if len(pages) > limit:
-        category: Category = section.kb_category
-        page_ids = {id(p) for p in pages}
-        page_urls = {p.url for p in pages}
-        articles = [a for a in category.articles if a.url in page_urls]
-        first = sidebar_slice(articles, None, limit)
-        first_ids = {id(a) for a in first}
-        beyond = {id(a) for a in articles if id(a) not in first_ids} if first else set()
-        link = Link(t["show_all"].format(n=len(category.all_articles())), category.url)
-        link.parent = section
-
-        def children_for(shown: set[str]) -> list:
-            return [c for c in children if not (id(c) in page_ids and c.url not in shown)] + [link]
-
-        plan = (children_for({a.url for a in first}), articles, beyond, children_for)
-    section.kb_sidebar_plan = (key, plan)
-    return plan
-
-
 @event_priority(-110)   # after static-i18n has built every language
 def on_post_build(config):
     if _i18n(config).building:
@@ -494,10 +453,10 @@ def _localize_redirects(site_dir: Path, catalogue: Catalogue) -> None:
     """Short links and aliases say where they lead in the language of their article."""
     for lang in catalogue.langs:
         t = _strings(lang, lang == "fr")
-        for old in links.redirect_map(catalogue, lang):
+        for old in redirects.redirect_map(catalogue, lang):
             page = site_dir / page_url(catalogue.default, old, catalogue.default) / "index.html"
             text = page.read_text(encoding="utf-8") if page.is_file() else ""
-            localized = links.localized_redirect(text, lang, t)
+            localized = redirects.localized_redirect(text, lang, t)
             if localized is not None:
                 page.write_text(localized, encoding="utf-8")
 

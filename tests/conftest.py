@@ -10,9 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import docs_build  # noqa: E402
+from sitebuild import build as site_build
 
 LANGS = ("fr", "en")
 SITE_URL = "https://help.example.com/"   # mkdocs.yml's default site_url (KB_SITE_URL unset in tests)
@@ -74,7 +72,7 @@ def plain(text: str) -> str:
 
 
 def build(config: Path, dest: Path):
-    return docs_build.build_site(config, dest)
+    return site_build.build_site(config, dest)
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +88,7 @@ def site(tmp_path_factory) -> Site:
 def browser():
     """Debian's chromium driven by Playwright, one per test module (Playwright's sync API keeps an
     event loop running while it is open, which would break asyncio.run in other modules)."""
-    from browser_support import launch
+    from bench.browser import launch
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = launch(p)
@@ -101,4 +99,4 @@ def browser():
 @pytest.fixture
 def site_copy(tmp_path) -> Path:
     """A copy of the project's sources (not its venv or built site) to break on purpose."""
-    return docs_build.copy_project(tmp_path / "project")
+    return site_build.copy_project(tmp_path / "project")

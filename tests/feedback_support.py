@@ -82,7 +82,7 @@ class Service:
         for attempt in range(5):           # a free port can be taken in between: try another one
             self.port = free_port()
             self.base_url = f"http://127.0.0.1:{self.port}"
-            env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"), PYTHONUNBUFFERED="1")
+            env = dict(os.environ, PYTHONUNBUFFERED="1")
             with open(self.log, "ab") as out:
                 self.proc = subprocess.Popen(
                     [*self.prefix, sys.executable, "-m", "feedback", "serve", "--host", "127.0.0.1", "--port", str(self.port),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import LANGS
 
 NO = {"fr": "Non", "en": "No"}

@@ -10,7 +10,7 @@ import time
 import pytest
 import yaml
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import ROOT
 
 BLOCKING = ("critical", "serious")
@@ -201,7 +201,7 @@ def test_no_serious_accessibility_violation(browser, server):
 def test_data_says_which_language_is_missing(tmp_path):
     """From the catalogue: an article without its English twin has ``en: null``; headings in code are not sections."""
     from fixtures import TINY_DOCS
-    from helpcenter import agents
+    from helpcenter.pages import agents
     from helpcenter import content
     docs = tmp_path / "docs"
     shutil.copytree(TINY_DOCS, docs)
@@ -229,7 +229,7 @@ def test_query_found_in_a_section_title_chooses_that_section(browser, server):
 
 
 def test_served_css_has_no_comments_but_keeps_strings(site):
-    from helpcenter.assets import minify_css
+    from helpcenter.pages.assets import minify_css
     assert minify_css('/* a */ .x::before {\n  content: "/* not a comment */";  }\n') == \
         '.x::before { content: "/* not a comment */"; }\n'
     served = (site.path / "assets/kb.css").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from helpcenter.assets import strip_comments
+from helpcenter.pages.assets import strip_comments
 
 
 def test_comments_and_indentation_go_strings_and_line_breaks_stay():

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from conftest import ROOT
-import docs_build
+from sitebuild import build as site_build
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def modes(site):
 def test_built_site_is_readable_by_other_users(tmp_path, umask_022, parallel):
     dest = tmp_path / "out" / "site"
     for _ in range(2):                      # a first build, then one that replaces it
-        proc = docs_build.build_site(ROOT / "mkdocs.yml", dest, parallel=parallel)
+        proc = site_build.build_site(ROOT / "mkdocs.yml", dest, parallel=parallel)
         assert proc.returncode == 0, proc.stderr
         found = modes(dest)
         assert found["."] == 0o755, oct(found["."])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import docs as docs_cli
+from cli import main as docs_cli
 from fixtures import LocalServer, edit, line_of, tiny_project
-from helpcenter import frontmatter
+from helpcenter.source import frontmatter
 from helpcenter import content
 from helpcenter.scaffold import slugify
 
@@ -244,3 +244,26 @@ def test_duplicate_id_is_blamed_on_the_new_article_not_the_published_one(repo, c
     assert cli(repo, "check") == 1
     out = capsys.readouterr().out
     assert "docs/fr/settings/aardvark.md:2: duplicate id 1: docs/fr/settings/alpha.md already has it" in out, out
+
+
+def test_the_tools_are_installed_commands_that_work_from_any_folder(tmp_path):
+    """pip install -e . (scripts/dev.sh) makes the code importable everywhere and installs the commands:
+    kb-docs (= scripts/docs.py) and kb-feedback (= python -m feedback), no PYTHONPATH, no sys.path edit."""
+    import os
+    import sys
+    from conftest import ROOT
+    bin_dir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(bin_dir / "kb-docs"), "status", "--json", "--config", str(ROOT / "mkdocs.yml")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)) == 20
+    same = subprocess.run([sys.executable, str(ROOT / "scripts" / "docs.py"), "status", "--json"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert same.returncode == 0 and json.loads(same.stdout) == json.loads(out.stdout)
+    help_text = subprocess.run([str(bin_dir / "kb-feedback"), "--help"], cwd=tmp_path, env=env,
+                               capture_output=True, text=True)
+    assert help_text.returncode == 0 and "export" in help_text.stdout
+    where = subprocess.run([sys.executable, "-c", "import helpcenter, cli, sitebuild; print(helpcenter.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert where.returncode == 0 and where.stdout.strip() == str(ROOT / "scripts" / "helpcenter" / "__init__.py")

@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-import docs as docs_cli
-import docs_build
+from cli import check as cli_check
+from sitebuild import build as site_build
 from conftest import ROOT, Site, build
 from fixtures import edit, line_of, tiny_project
 
@@ -126,7 +126,7 @@ def test_the_preview_shows_a_draft_with_a_banner(built, tmp_path):
 
 def run_check(project):
     out = io.StringIO()
-    n = docs_cli.run_check(project / "mkdocs.yml", out=out)
+    n = cli_check.run_check(project / "mkdocs.yml", out=out)
     return n, out.getvalue()
 
 
@@ -135,7 +135,7 @@ def test_a_link_to_a_draft_fails_the_strict_build_at_its_line(tmp_path):
     add(project, "gamma", 3, "draft")
     md = edit(project, "en/settings/beta.md", "Choose \"Automatic\".", "Choose \"Automatic\", see [gamma](gamma.md#more).")
     expected = f"docs/en/settings/beta.md:{line_of(md, 'gamma.md')}: links to 'gamma.md#more', a draft"
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
     n, out = run_check(project)
     assert n >= 1 and expected in out

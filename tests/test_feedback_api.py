@@ -530,7 +530,7 @@ def test_a_bad_catalogue_is_a_clear_error(tmp_path, text, message):
 
 
 def test_the_real_build_catalogue_format_is_accepted():
-    from helpcenter.export import catalogue_data as build_catalogue_data
+    from helpcenter.pages.export import catalogue_data as build_catalogue_data
     from helpcenter import content
     from conftest import ROOT
     built = content.load(ROOT / "docs", ["fr", "en"], "fr", root=ROOT)

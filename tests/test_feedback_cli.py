@@ -13,13 +13,13 @@ import pytest
 from feedback.databases import open_storage
 from feedback.storage import Search, SQLiteStorage, View, Vote
 from feedback_support import ROOT, postgres, write_catalogue
-from helpcenter import popular
+from helpcenter.ranking import popular
 from helpcenter import content
 
 
 def cli(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBACK_")}
-    full_env.update(PYTHONPATH=str(ROOT / "scripts"), **(env or {}))
+    full_env.update(**(env or {}))
     return subprocess.run([sys.executable, "-m", "feedback", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=60)
 
@@ -174,7 +174,6 @@ def test_serve_refuses_to_start_on_a_database_it_cannot_write(tmp_path):
     fill(SQLiteStorage(db), [Vote(1, "fr", "yes")])
     db.chmod(0o444)                                  # readable, not writable: it opens, every vote would fail
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBACK_")}
-    env.update(PYTHONPATH=str(ROOT / "scripts"))
     proc = subprocess.Popen([*_without_root_privileges(), sys.executable, "-m", "feedback", "serve", "--port", "0",
                              "--db", str(db), "--catalogue", str(cat)], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -104,12 +104,11 @@ def test_a_weak_token_is_refused_at_start(tmp_path):
 
 
 def test_without_matplotlib_the_dashboard_says_so_with_503(service_factory, tmp_path):
-    from feedback_support import ROOT
     fake = tmp_path / "no-matplotlib"
     (fake / "matplotlib").mkdir(parents=True)
     (fake / "matplotlib" / "__init__.py").write_text("raise ImportError('matplotlib is not installed (test)')\n")
     s = service_factory(tmp_path / "svc", extra=["--dashboard-token", TOKEN],
-                        prefix=["env", f"PYTHONPATH={fake}:{ROOT / 'scripts'}"])
+                        prefix=["env", f"PYTHONPATH={fake}"])
     r = get(s, Authorization=f"Bearer {TOKEN}")
     assert r.status_code == 503 and "requirements-dev.txt" in r.json()["error"]
     assert httpx.post(s.url("/api/feedback"), json={"id": 1, "lang": "fr", "value": "yes"}).status_code == 201

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import ROOT, build
 from feedback_support import start_service
 

@@ -183,8 +183,8 @@ def test_the_real_service_enforces_the_rate_limit_cors_and_sets_no_cookie(servic
 
 
 def test_benchmark_script_reports_throughput_and_latency():
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_feedback.py"), "--votes", "400",
+    env = dict(os.environ)
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / "bench_feedback.py"), "--votes", "400",
                         "--clients", "20", "--warmup", "20", "--json", "--timeout", "60"],
                        capture_output=True, text=True, env=env, timeout=90)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -194,8 +194,8 @@ def test_benchmark_script_reports_throughput_and_latency():
 
 
 def test_benchmark_mixes_votes_views_and_searches_and_checks_each_is_stored():
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_feedback.py"), "--events", "300",
+    env = dict(os.environ)
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / "bench_feedback.py"), "--events", "300",
                         "--mix", "1:1:1", "--clients", "10", "--warmup", "0", "--json", "--timeout", "60"],
                        capture_output=True, text=True, env=env, timeout=90)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -208,7 +208,7 @@ def test_benchmark_mixes_votes_views_and_searches_and_checks_each_is_stored():
 
 
 def test_benchmark_refuses_a_service_that_is_not_on_loopback(tmp_path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_feedback.py"), "--url", "http://192.0.2.1:8001",
+    env = dict(os.environ)
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / "bench_feedback.py"), "--url", "http://192.0.2.1:8001",
                         "--catalogue", str(tmp_path / "c.json")], capture_output=True, text=True, env=env, timeout=30)
     assert r.returncode != 0 and "loopback" in r.stderr

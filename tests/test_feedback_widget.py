@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import LANGS, ROOT, Site, build
 
 # French labels with French typography (narrow no-break space before ? and !)

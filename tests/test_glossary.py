@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import docs as docs_cli
-import docs_build
+from cli import check as cli_check
+from sitebuild import build as site_build
 from conftest import ROOT
 from fixtures import edit, line_of, tiny_project
-from helpcenter import glossary
+from helpcenter.language import glossary
 
 GLOSSARY = """\
 terms:
@@ -24,7 +24,7 @@ terms:
 
 def run_check(project: Path) -> tuple[int, list[str]]:
     out = io.StringIO()
-    n = docs_cli.run_check(project / "mkdocs.yml", out=out)
+    n = cli_check.run_check(project / "mkdocs.yml", out=out)
     return n, out.getvalue().splitlines()
 
 
@@ -48,7 +48,7 @@ def test_variants_fail_check_and_build_with_file_line_and_fix(tmp_path):
     for line in expected:
         assert line in lines, "\n".join(lines)
     assert n == 2, lines
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0
     assert "portail client" in proc.stderr and not (tmp_path / "site").exists()
 
@@ -76,7 +76,7 @@ behaviour
 
 def test_glossary_is_not_published(tmp_path):
     project = project_with_glossary(tmp_path)
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode == 0, proc.stderr
     assert not list((tmp_path / "site").rglob("glossary*"))
 

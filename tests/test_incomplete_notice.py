@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-import docs as docs_cli
-import docs_build
+from cli import main as docs_cli
+from sitebuild import build as site_build
 from fixtures import edit, tiny_project
 
 NOTICE = {"fr": "La procédure détaillée de cet article est en cours de rédaction.",
@@ -29,7 +29,7 @@ def built(tmp_path_factory):
         edit(project, f"{lang}/settings/alpha.md", "tags: [alpha]", "tags: [alpha]\nreview: [missing-steps]")
     edit(project, "en/settings/alpha.md", 'title: "How to set alpha?"', 'title: "How to set alpha & 100% beta?"')
     site = project.parent / "site"
-    proc = docs_build.build_site(project / "mkdocs.yml", site)
+    proc = site_build.build_site(project / "mkdocs.yml", site)
     mp.undo()
     assert proc.returncode == 0, proc.stderr
     return project, site
@@ -112,7 +112,7 @@ def built_default(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.delenv("KB_SUPPORT_URL", raising=False)
     mp.delenv("KB_SUPPORT_EMAIL", raising=False)
-    proc = docs_build.build_site(project / "mkdocs.yml", site)
+    proc = site_build.build_site(project / "mkdocs.yml", site)
     mp.undo()
     assert proc.returncode == 0, proc.stderr
     return project, site
@@ -165,7 +165,7 @@ def test_a_support_email_that_is_no_address_stops_the_build_naming_the_setting(t
     project = tiny_project(tmp_path / "project")
     mp = pytest.MonkeyPatch()
     mp.setenv("KB_SUPPORT_EMAIL", "support@example.com?cc=everyone@example.com")
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     mp.undo()
     assert proc.returncode != 0
     assert "mkdocs.yml: extra.kb.support_email is 'support@example.com?cc=everyone@example.com', not an e-mail" in proc.stderr
@@ -177,7 +177,7 @@ def test_with_a_real_address_the_message_gives_the_full_address(tmp_path):
     mp = pytest.MonkeyPatch()
     mp.delenv("KB_SUPPORT_URL", raising=False)
     mp.setenv("KB_SITE_URL", "https://aide.acme.test/kb/")
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     mp.undo()
     assert proc.returncode == 0, proc.stderr
     _, _, body = mail(soup(tmp_path / "site", "en/settings/beta").select_one(".kb-feedback__contact")["href"])

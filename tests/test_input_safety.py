@@ -7,16 +7,16 @@ import io
 import os
 from pathlib import Path
 
-import docs as docs_cli
-import docs_build
+from cli import check as cli_check
+from sitebuild import build as site_build
 from fixtures import edit, line_of, tiny_project
-from helpcenter import frontmatter
+from helpcenter.source import frontmatter
 from helpcenter import content
 
 
 def run_check(project: Path) -> tuple[int, list[str]]:
     out = io.StringIO()
-    n = docs_cli.run_check(project / "mkdocs.yml", out=out)
+    n = cli_check.run_check(project / "mkdocs.yml", out=out)
     return n, out.getvalue().splitlines()
 
 
@@ -34,7 +34,7 @@ def test_yaml_alias_bomb_in_front_matter_is_refused_at_its_line(tmp_path):
     where = f"docs/fr/settings/alpha.md:{line_of(md, 'a0: &a0')}: "
     assert any(l.startswith(where + "YAML anchor or alias (&a0) in front matter (fix: ") for l in lines), lines
     assert max(map(len, lines)) < 400, max(lines, key=len)[:500]     # nothing expanded into the messages
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and "YAML anchor or alias" in proc.stderr
 
 
@@ -72,7 +72,7 @@ def test_symbolic_link_outside_the_project_is_refused_and_not_published(tmp_path
         assert any(l.startswith(f"docs/{lang}/settings/secret.md: symbolic link to ") and "outside the project" in l
                    and "(fix: copy the file into docs/" in l for l in lines), lines
     site = tmp_path / "site"
-    proc = docs_build.build_site(project / "mkdocs.yml", site)
+    proc = site_build.build_site(project / "mkdocs.yml", site)
     assert proc.returncode != 0 and "outside the project" in proc.stderr
     assert not site.exists()
     assert "Traceback" not in proc.stderr
@@ -88,7 +88,7 @@ def test_symbolic_link_loops_give_clear_errors(tmp_path):
     assert "docs/fr/settings/again: symbolic link loop: leads back to its own folder or a parent" in text, text
     assert "docs/fr/settings/self.md: symbolic link loop (to self.md) (fix: " in text, text
     assert "Traceback" not in text and "OSError" not in text
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and "symbolic link loop" in proc.stderr
     assert "Traceback" not in proc.stderr
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import LocalServer
-from helpcenter import externallinks, linkcheck
+from helpcenter.links import externallinks, linkcheck
 
 SITE_URL = "https://help.example.com/"
 

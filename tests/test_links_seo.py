@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import LANGS, ROOT, SITE_URL, build, plain
 from test_site_structure import DOCS, article_sources, url_of
 

@@ -26,7 +26,7 @@ import pytest
 
 from conftest import ROOT
 from nginx_support import Nginx, free_port
-import docs_build
+from sitebuild import build as site_build
 
 APP = "/srv/help-center"              # where README and the unit put the project
 STATE = "/var/lib/kb-feedback"        # the unit's StateDirectory
@@ -113,7 +113,7 @@ def deployed():
     os.chmod(base, 0o755)                 # nginx's workers (www-data) go through it, as through /srv
     d = Deployed(base)
     try:
-        docs_build.copy_project(d.app)
+        site_build.copy_project(d.app)
         for lang in ("fr", "en"):
             md = d.app / "docs" / lang / "settings" / "segment-logo.md"
             md.write_text(re.sub(r"^(id: .*)$", rf"\1\naliases: [{ALIAS}]", md.read_text(encoding="utf-8"),
@@ -386,7 +386,7 @@ def test_an_sqlite_backup_taken_while_the_collector_runs(deployed, tmp_path):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     out = tmp_path / "stats.json"
     proc = subprocess.run([sys.executable, "-m", "feedback", "export", "--db", str(backup), "--out", str(out)],
-                          env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")), capture_output=True, text=True)
+                          env=dict(os.environ), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     import json
     assert json.loads(out.read_text())["articles"]["3"]["en"]["no"] >= 1

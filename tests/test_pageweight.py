@@ -1,16 +1,12 @@
-"""Page weight budgets (scripts/bench_pageweight.py prints the figures): sizes are gzip-compressed and
+"""Page weight budgets (scripts/bench/bench_pageweight.py prints the figures): sizes are gzip-compressed and
 deterministic for a given site, so these are plain assertions, not timings."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import bench_pageweight as weight  # noqa: E402
+from bench import bench_pageweight as weight
 
 
 def test_our_css_and_js_add_at_most_5_kb(site):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import gzip
 
 from conftest import ROOT, build
-import docs_build
+from sitebuild import build as site_build
 
 
 def files_of(site):
@@ -13,7 +13,7 @@ def files_of(site):
 
 def test_parallel_build_is_identical_to_the_single_build(site, tmp_path):
     dest = tmp_path / "parallel"
-    proc = docs_build.build_site(ROOT / "mkdocs.yml", dest, parallel=True)
+    proc = site_build.build_site(ROOT / "mkdocs.yml", dest, parallel=True)
     assert proc.returncode == 0, proc.stderr
     assert files_of(dest) == files_of(site.path)
     for rel in files_of(site.path):
@@ -25,11 +25,11 @@ def test_parallel_build_is_identical_to_the_single_build(site, tmp_path):
 
 def test_parallel_build_fails_like_the_single_build_and_keeps_the_last_site(site_copy, tmp_path):
     dest = tmp_path / "out"
-    assert docs_build.build_site(site_copy / "mkdocs.yml", dest, parallel=True).returncode == 0
+    assert site_build.build_site(site_copy / "mkdocs.yml", dest, parallel=True).returncode == 0
     before = (dest / "index.html").read_bytes()
     md = site_copy / "docs/en/settings/segment-logo.md"
     md.write_text(md.read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", encoding="utf-8")
-    proc = docs_build.build_site(site_copy / "mkdocs.yml", dest, parallel=True)
+    proc = site_build.build_site(site_copy / "mkdocs.yml", dest, parallel=True)
     assert proc.returncode != 0 and "nowhere.md" in proc.stderr
     assert (dest / "index.html").read_bytes() == before
     assert not list(tmp_path.glob(".kb-*"))
@@ -43,6 +43,6 @@ def test_merged_sitemap_takes_each_language_from_its_own_build():
 
     fr = head + entry("https://h/", "fr") + entry("https://h/a/", "fr") + entry("https://h/en/", "fr-stub") + tail
     en = head + entry("https://h/", "en-stub") + entry("https://h/en/", "en") + entry("https://h/en/a/", "en") + tail
-    merged = docs_build.merge_sitemaps({"fr": fr, "en": en}, ["fr", "en"], "https://h/")
+    merged = site_build.merge_sitemaps({"fr": fr, "en": en}, ["fr", "en"], "https://h/")
     assert merged == head + entry("https://h/", "fr") + entry("https://h/a/", "fr") + entry(
         "https://h/en/", "en") + entry("https://h/en/a/", "en") + tail

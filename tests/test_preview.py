@@ -9,7 +9,7 @@ the files compared here are the served files before that addition, which the las
 preview does not write the precompressed ``.gz`` twins the deployed build adds for nginx.
 The sequence runs twice: in one process, and with one process per language (the default on several
 cores, scripts/preview/parallel.py), whose served folder links to each language's output.
-No timing: the benchmark (scripts/bench_preview.py) measures speed.
+No timing: the benchmark (scripts/bench/bench_preview.py) measures speed.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-import docs_build
+from sitebuild import build as site_build
 from fixtures import tiny_project
 from preview.parallel import ParallelSession
 from preview.session import Session
@@ -45,7 +45,7 @@ def committed(project):
 
 @pytest.fixture
 def project(tmp_path):
-    return committed(docs_build.copy_project(tmp_path / "project"))
+    return committed(site_build.copy_project(tmp_path / "project"))
 
 
 def files_of(site):
@@ -168,7 +168,7 @@ def test_preview_after_a_sequence_of_saves_equals_a_clean_build(project, tmp_pat
     assert {rel: (served / rel).read_bytes() for rel in before} != before
 
     clean = tmp_path / "clean"
-    proc = docs_build.build_site(project / "mkdocs.yml", clean, precompress=False)   # .gz twins: for nginx
+    proc = site_build.build_site(project / "mkdocs.yml", clean, precompress=False)   # .gz twins: for nginx
     assert proc.returncode == 0, proc.stderr
     assert_same_site(served, clean)
     session.close()
@@ -227,7 +227,7 @@ def test_a_save_is_checked_as_the_build_checks_it_glossary_and_links_to_drafts(t
     bad = session.apply([md])
     assert bad.kind == "error" and problem in bad.errors, bad.errors
     assert page.read_bytes() == good and session.errors == bad.errors
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")          # the build refuses it too
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")          # the build refuses it too
     assert proc.returncode != 0 and problem in proc.stderr, proc.stderr
     fixed = session.apply([set_key(md, "title", '"How to set alpha in the Customer Portal?"')])
     assert fixed.kind == "pages" and not session.errors

@@ -5,7 +5,7 @@ What is checked is what a writer sees: the HTML the server sends (polled until i
 browser reloading would), the banner of problems on the page, the lines printed in the terminal, and
 in chromium, that the open page reloads by itself after a save. Both ways of running are covered: one
 process per language (the default on several cores) and ``--one-process``. No timing: the generous
-timeouts only bound the waiting (scripts/bench_preview.py measures speed).
+timeouts only bound the waiting (scripts/bench/bench_preview.py measures speed).
 """
 from __future__ import annotations
 

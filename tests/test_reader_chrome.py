@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import LANGS, ROOT
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"

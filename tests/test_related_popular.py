@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import LANGS
-from helpcenter import popular, related
-from helpcenter.related import Doc
+from helpcenter.ranking import popular, related
+from helpcenter.ranking.related import Doc
 
 # A corpus a reader can rank by eye: billing articles vs. portal articles.
 CORPUS = [
@@ -190,7 +190,7 @@ def test_article_sidebar_shows_popular_articles(site, lang):
 
 
 def test_every_interface_string_exists_in_both_languages():
-    from helpcenter import strings
+    from helpcenter.language import strings
     assert strings.missing_keys() == {}
     for lang in LANGS:
         assert all(v.strip() for v in strings.strings(lang).values())

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-import docs as docs_cli
-import docs_build
+from cli import main as docs_cli
+from cli import check as cli_check
+from sitebuild import build as site_build
 from fixtures import edit, line_of, tiny_project
 from git_support import commit, init
-from helpcenter import frontmatter
+from helpcenter.source import frontmatter
 
 
 def cli(project, *args):
@@ -83,10 +84,10 @@ def test_review_after_days_is_configurable(project, capsys):
 def test_check_lists_stale_articles_as_notes_or_as_errors(project, capsys):
     beta = edit(project, "en/settings/beta.md", "tags: [beta]", "tags: [beta]\nreviewed: 2024-02-29\nowner: Docs team")
     out = io.StringIO()
-    assert docs_cli.run_check(project / "mkdocs.yml", out=out) == 0
+    assert cli_check.run_check(project / "mkdocs.yml", out=out) == 0
     assert "note: 3 article(s) due for a review" in out.getvalue()
     out = io.StringIO()
-    assert docs_cli.run_check(project / "mkdocs.yml", out=out, stale_fails=True) == 3
+    assert cli_check.run_check(project / "mkdocs.yml", out=out, stale_fails=True) == 3
     line = f"docs/en/settings/beta.md:{line_of(beta, 'reviewed:')}: review due: last reviewed on 2024-02-29"
     assert any(l.startswith(line) and "owner: Docs team" in l and "set 'reviewed: " in l
                for l in out.getvalue().splitlines()), out.getvalue()
@@ -105,8 +106,8 @@ def test_malformed_or_future_review_date_fails_with_file_and_line(tmp_path, valu
     md = edit(project, "fr/settings/alpha.md", "tags: [alpha]", f"tags: [alpha]\nreviewed: {value}")
     expected = f"docs/fr/settings/alpha.md:{line_of(md, 'reviewed:')}: {words}"
     out = io.StringIO()
-    assert docs_cli.run_check(project / "mkdocs.yml", out=out) >= 1
+    assert cli_check.run_check(project / "mkdocs.yml", out=out) >= 1
     assert any(l.startswith(expected) for l in out.getvalue().splitlines()), out.getvalue()
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
     assert not (tmp_path / "site").exists()

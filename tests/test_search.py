@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import LANGS
 
 
@@ -103,7 +103,7 @@ def test_linear_search_dedup_gives_static_i18n_result():
 
     from mkdocs_static_i18n.reconfigure import ExtendedPlugin
 
-    from helpcenter.searchindex import drop_fallback_duplicates
+    from helpcenter.search.searchindex import drop_fallback_duplicates
 
     rng = random.Random(7)
     for _ in range(200):

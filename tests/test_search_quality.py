@@ -1,19 +1,14 @@
 """Search quality floor: tests/search_queries.yml through Material's real search in chromium.
 
-The figures are printed by scripts/bench_search.py (README, "Search"). Before the search work (stemmed
+The figures are printed by scripts/bench/bench_search.py (README, "Search"). Before the search work (stemmed
 prefixes, synonyms, typo retry): French top-1 75 %, top-3 90 %; English top-1 48 %, top-3 61 %.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-from browser_support import SiteServer
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import bench_search  # noqa: E402
+from bench import bench_search
+from bench.browser import SiteServer
 
 # share of queries whose expected article is first / in the top 3 (measured: fr 75 % / 94 %, en 91 % / 98 %)
 FLOOR = {"fr": {"top1": 0.70, "top3": 0.90}, "en": {"top1": 0.85, "top3": 0.93}}

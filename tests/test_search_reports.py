@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from browser_support import SiteServer
+from bench.browser import SiteServer
 from conftest import ROOT, build
 
 # Material's words: before its search is ready, and for 0 results

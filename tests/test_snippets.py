@@ -9,8 +9,9 @@ import json
 
 import pytest
 
-import docs as docs_cli
-import docs_build
+from cli import main as docs_cli
+from cli import check as cli_check
+from sitebuild import build as site_build
 from conftest import Site, build, plain
 from fixtures import edit, line_of, tiny_project
 
@@ -63,7 +64,7 @@ def test_snippet_folders_are_not_pages(built):
 def test_fixture_with_snippets_passes_check_and_status_shows_their_uses(built, capsys):
     project, _ = built
     out = io.StringIO()
-    assert docs_cli.run_check(project / "mkdocs.yml", out=out) == 0, out.getvalue()
+    assert cli_check.run_check(project / "mkdocs.yml", out=out) == 0, out.getvalue()
     capsys.readouterr()
     assert docs_cli.main(["status", "--config", str(project / "mkdocs.yml"), "--snippets"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -78,11 +79,11 @@ def test_a_missing_snippet_fails_the_build_at_its_line(tmp_path):
     project = with_snippets(tiny_project(tmp_path / "project"))
     md = edit(project, "en/settings/beta.md", '--8<-- "steps.md"', '--8<-- "step.md"')
     expected = f"docs/en/settings/beta.md:{line_of(md, 'step.md')}: snippet 'step.md' not found"
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
     assert proc.returncode != 0 and expected in proc.stderr + proc.stdout
     assert not (tmp_path / "site").exists()
     out = io.StringIO()
-    assert docs_cli.run_check(project / "mkdocs.yml", out=out) >= 1
+    assert cli_check.run_check(project / "mkdocs.yml", out=out) >= 1
     assert expected in out.getvalue()
 
 
@@ -90,6 +91,6 @@ def test_a_snippet_in_one_language_only_is_an_error(tmp_path):
     project = with_snippets(tiny_project(tmp_path / "project"))
     (project / "docs/fr/_snippets/warning.md").write_text("!!! warning\n    Attention.\n", encoding="utf-8")
     out = io.StringIO()
-    assert docs_cli.run_check(project / "mkdocs.yml", out=out) >= 1
+    assert cli_check.run_check(project / "mkdocs.yml", out=out) >= 1
     assert "docs/fr/_snippets/warning.md: snippet exists in French only (docs/en/_snippets/warning.md is missing)" \
         in out.getvalue()

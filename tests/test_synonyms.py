@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from helpcenter import searchindex, synonyms
+from helpcenter.search import searchindex, synonyms
 
 
 def _write(tmp_path, synonyms_text=None, glossary_text=None):

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-import docs as docs_cli
+from cli import main as docs_cli
+from cli import check as cli_check
 from conftest import Site, build
 from fixtures import edit, tiny_project
 from git_support import commit, git, head, init
@@ -108,7 +109,7 @@ def test_source_key_is_checked(repo, capsys):
     edit(repo, "en/settings/beta.md", "tags: [beta]", "tags: [beta]\nsource: not-a-commit")
     edit(repo, "fr/settings/beta.md", "tags: [beta]", "tags: [beta]\nsource: 0123456789ab")
     out = io.StringIO()
-    docs_cli.run_check(repo / "mkdocs.yml", out=out)
+    cli_check.run_check(repo / "mkdocs.yml", out=out)
     text = out.getvalue()
     assert "docs/en/settings/beta.md:6: 'source' must be a git commit id" in text
     assert "docs/fr/settings/beta.md:6: 'source' is for translations: this file is the source" in text

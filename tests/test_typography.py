@@ -9,7 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Comment
 
-import docs_build
+from sitebuild import build as site_build
 from fixtures import edit, tiny_project
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -90,7 +90,7 @@ def planted(tmp_path_factory):
     edit(project, "fr/settings/alpha.md", "Choisissez la valeur par défaut.", PLANTED_FR)
     edit(project, "en/settings/alpha.md", "Choose the default value.", PLANTED_EN)
     site = project.parent / "site"
-    proc = docs_build.build_site(project / "mkdocs.yml", site)
+    proc = site_build.build_site(project / "mkdocs.yml", site)
     assert proc.returncode == 0, proc.stderr
     return site
 

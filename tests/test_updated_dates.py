@@ -13,7 +13,8 @@ import pytest
 from conftest import Site, build
 from fixtures import edit, tiny_project
 from git_support import commit, init
-from helpcenter import history, strings
+from helpcenter.lifecycle import history
+from helpcenter.language import strings
 
 
 def jsonld_article(site: Site, page):

@@ -12,17 +12,19 @@ from pathlib import Path
 
 import pytest
 
-import docs as docs_cli
-import docs_build
+from cli import main as docs_cli
+from cli import check as cli_check
+from sitebuild import build as site_build
 from conftest import LANGS, ROOT
 from fixtures import edit, line_of, tiny_project
-from helpcenter import linkcheck, parity
+from helpcenter.links import linkcheck
+from helpcenter.translation import parity
 from helpcenter import content
 
 
 def run_check(project: Path) -> tuple[int, list[str]]:
     out = io.StringIO()
-    n = docs_cli.run_check(project / "mkdocs.yml", out=out)
+    n = cli_check.run_check(project / "mkdocs.yml", out=out)
     return n, out.getvalue().splitlines()
 
 
@@ -31,7 +33,7 @@ def good_site(tmp_path_factory) -> Path:
     """The fixture site, built once: the 'last good site' that failed builds must leave alone."""
     project = tiny_project(tmp_path_factory.mktemp("good") / "project")
     site = project.parent / "site"
-    proc = docs_build.build_site(project / "mkdocs.yml", site)
+    proc = site_build.build_site(project / "mkdocs.yml", site)
     assert proc.returncode == 0, proc.stderr
     return site
 
@@ -157,7 +159,7 @@ def test_check_fails_naming_file_line_and_problem(case, tmp_path, good_site):
     assert (dest / "index.html").read_bytes() == before
     assert not list(dest.parent.glob(".kb-build-*")), "temporary build folder left behind"
     # the plain strict MkDocs build refuses it too, except what only the site-level check can see
-    proc = docs_build.build_site(project / "mkdocs.yml", tmp_path / "plain" / "site")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "plain" / "site")
     assert (proc.returncode != 0) == build_fails, proc.stderr
 
 

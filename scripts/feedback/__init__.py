@@ -4,12 +4,12 @@ searches readers settle on.
 It accepts votes only for the articles listed in the build's ``site/kb-catalogue.json``, stores them in
 SQLite (default, WAL) or PostgreSQL, serves a summary, prints a report (trends, least helpful articles,
 searches that found nothing…) and exports the statistics file that the build reads to rank popular
-articles (``helpcenter.popular``).
+articles (``helpcenter.ranking.popular``).
 
-    PYTHONPATH=scripts python -m feedback serve --catalogue site/kb-catalogue.json
-    PYTHONPATH=scripts python -m feedback report
-    PYTHONPATH=scripts python -m feedback export --out data/stats.json
-    PYTHONPATH=scripts python -m feedback dashboard --out report.html
+    python -m feedback serve --catalogue site/kb-catalogue.json
+    python -m feedback report
+    python -m feedback export --out data/stats.json
+    python -m feedback dashboard --out report.html
 
 Modules: ``catalogue`` (the build's article list), ``validation`` (request bodies), ``queries`` (search
 queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;

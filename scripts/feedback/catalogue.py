@@ -1,4 +1,4 @@
-"""The build's article catalogue (``site/kb-catalogue.json``, written by ``helpcenter.export``).
+"""The build's article catalogue (``site/kb-catalogue.json``, written by ``helpcenter.pages.export``).
 
     {"version": 1, "languages": ["fr", "en"],
      "articles": [{"id": 1, "lang": "fr", "title": "...", "url": "/settings/x/"}, ...]}

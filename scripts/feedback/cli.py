@@ -1,4 +1,4 @@
-"""Command line of the feedback collector (run from the project root with PYTHONPATH=scripts).
+"""Command line of the feedback collector (``python -m feedback`` or ``kb-feedback``; the package is installed by scripts/dev.sh).
 
     python -m feedback serve  [--host 127.0.0.1] [--port 8001] [--db PATH | --database-url URL]
                               [--catalogue site/kb-catalogue.json] [--origin URL ...] [--rate-limit N]

@@ -28,7 +28,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from helpcenter.strings import strings
+from helpcenter.language.strings import strings
 
 from .catalogue import Catalogue
 from .insights import QueryStats, no_click_queries, query_stats, title_of, top_queries, zero_result_queries

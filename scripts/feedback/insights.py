@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
-from helpcenter.popular import Counts
+from helpcenter.ranking.popular import Counts
 
 from .catalogue import Catalogue
 from .stats import least_helpful

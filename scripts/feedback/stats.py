@@ -7,7 +7,7 @@ The export format is the one ``helpcenter.popular.load_stats`` reads::
      "articles": {"<id>": {"<lang>": {"views": N, "yes": N, "no": N, "search_clicks": N, "popularity": N}}}}
 
 ``search_clicks``: the searches whose reader clicked through to the article (``storage.search_clicks``);
-``popularity`` is computed per day from the daily counts and search clicks by ``helpcenter.popular``
+``popularity`` is computed per day from the daily counts and search clicks by ``helpcenter.ranking.popular``
 (the formula lives there only).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import unicodedata
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from helpcenter.popular import popularity_by_day
+from helpcenter.ranking.popular import popularity_by_day
 
 from .storage import Counts, Storage
 

@@ -38,14 +38,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence, Union
 
-from helpcenter.popular import Counts  # the counts the statistics file carries, one definition
+from helpcenter.ranking.popular import Counts  # the counts the statistics file carries, one definition
 
 from .queries import QueryCounts
 from .searches import SEARCH_UPSERT, SQLITE_SEARCHES, Search, SearchReads, search_rows
 
 log = logging.getLogger("feedback")
 MIN_FREE_BYTES = 1 << 20     # less free space than this on the SQLite file's disk: reported as full
-# Why a reader answered "no" (one click in the widget, labels in helpcenter.strings): the fixed codes.
+# Why a reader answered "no" (one click in the widget, labels in helpcenter.language.strings): the fixed codes.
 REASONS = ("outdated", "missing-steps", "unclear", "other")
 REASON_CHECK = "reason IS NULL OR (value = 'no' AND reason IN ({}))".format(", ".join(f"'{r}'" for r in REASONS))
 

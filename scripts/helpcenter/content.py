@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from . import snippets
-from .catalogue import Catalogue
-from .links import check_aliases
-from .publication import draft_links
+from helpcenter.source import snippets
+from helpcenter.articles.catalogue import Catalogue
+from helpcenter.links.redirects import check_aliases
+from helpcenter.links.publication import draft_links
 
 
 def load(docs_dir: str | Path, languages: Iterable[str] = ("fr", "en"), default: str = "fr",

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from . import frontmatter
-from . import content
-from .problems import Problem
+from helpcenter.source import frontmatter
+from helpcenter import content
+from helpcenter.source.problems import Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 60

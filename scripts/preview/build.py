@@ -23,11 +23,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options, load_config
 from mkdocs.plugins import BasePlugin, event_priority
 
-SCRIPTS = Path(__file__).resolve().parent.parent
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-import docs as docs_cli  # noqa: E402  (build_problems: MkDocs warnings -> file:line problems)
+from sitebuild.warnings import build_problems
 
 # problems that do not stop the preview: it shows the French text under a notice meanwhile
 NOTE_PREFIXES = ("missing English translation", "missing French translation")
@@ -119,7 +115,7 @@ class Collector(logging.Handler):
                 out.append(text)
                 continue
             proc = subprocess.CompletedProcess([], 1, "", f"{record.levelname} -  {text}")
-            found = docs_cli.build_problems(proc, docs_dir, root, set())
+            found = build_problems(proc, docs_dir, root, set())
             out += [str(p) if p.file != "mkdocs build" else p.message for p in found]
         return list(dict.fromkeys(out))
 
@@ -134,10 +130,11 @@ def split_notes(problems: list[str]) -> tuple[list[str], list[str]]:
 
 
 def forget_python() -> None:
-    """Make the next configuration load read the hooks and scripts/helpcenter/ again (MkDocs caches
-    hook modules for the life of the process)."""
+    """Make the next configuration load read the hooks and what they import again (scripts/helpcenter/,
+    scripts/sitebuild/sidebar.py; MkDocs caches hook modules for the life of the process)."""
     config_options.Hooks._load_hook.cache_clear()
-    for name in [n for n in sys.modules if n == "helpcenter" or n.startswith("helpcenter.")]:
+    for name in [n for n in sys.modules if n == "helpcenter" or n.startswith("helpcenter.")
+                 or n == "sitebuild.sidebar"]:
         del sys.modules[name]
 
 

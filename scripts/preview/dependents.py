@@ -77,9 +77,9 @@ def check(catalogue, changed: list[tuple[str, str]] = ()) -> list[str]:
     updated catalogue, as the full load runs them, and, for the changed articles, the translation
     parity and the links to drafts (the full load checks every article)."""
     from importlib import import_module
-    package = type(catalogue).__module__.rsplit(".", 1)[0]
-    links, parity = import_module(package + ".links"), import_module(package + ".parity")
-    publication = import_module(package + ".publication")
+    package = type(catalogue).__module__.split(".")[0]           # the generation the catalogue comes from
+    links, parity = import_module(package + ".links.redirects"), import_module(package + ".translation.parity")
+    publication = import_module(package + ".links.publication")
     out = list(catalogue.check()) + list(links.check_aliases(catalogue))
     out += publication.draft_links(catalogue, only=set(changed))
     source = catalogue[catalogue.default]

@@ -12,7 +12,7 @@ Every change goes to every process (an article's data shows in the other languag
 page of a missing translation, the outdated notice); each stages its update, and this process
 publishes only when all succeeded (``commit``), else drops them all (``discard``) and shows the
 problems: the last good pages stay served. The served folder is made as the parallel build merges
-(``docs_build.merge_parts``): the default language's output for the root, each other language's folder
+(``sitebuild.build.merge_parts``): the default language's output for the root, each other language's folder
 from its own process, the sitemap from each language's entries; but with symbolic links to the
 processes' folders instead of copies, so that each process's later updates show at once.
 """
@@ -30,10 +30,9 @@ import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .build import SCRIPTS
 from .session import Result, Session, _die_with_parent, point
 
-import docs_build  # noqa: E402  (merge_parts, project: what the parallel build does)
+from sitebuild.build import language_order, merge_parts, project
 
 
 def cores() -> int:
@@ -80,7 +79,7 @@ class Worker:
     def __init__(self, config_file: Path, out: Path, lang: str):
         self.lang = lang
         ours, theirs = socket.socketpair()
-        code = f"import sys; sys.path.insert(0, {str(SCRIPTS)!r}); from preview.parallel import worker_main; worker_main()"
+        code = "from preview.parallel import worker_main; worker_main()"   # the installed package
         self.process = subprocess.Popen(
             [sys.executable, "-c", code, str(theirs.fileno()), str(config_file), str(out), lang],
             pass_fds=[theirs.fileno()], cwd=Path(config_file).parent)
@@ -119,7 +118,7 @@ class ParallelSession:
         self.link = self.out / "site"
         self.errors: list[str] = []
         self.notes: list[str] = []
-        self.order = docs_build.language_order(docs_build.project(self.config_file))
+        self.order = language_order(project(self.config_file))
         self.workers = [Worker(self.config_file, self.out / lang, lang) for lang in self.order]
         self._served: Path | None = None               # the merged folder served
         self._count = 0
@@ -178,8 +177,8 @@ class ParallelSession:
         self._count += 1
         folder = self.out / f"merged-{self._count}"
         shutil.rmtree(folder, ignore_errors=True)
-        site_url = docs_build.project(self.config_file)["site_url"] or ""
-        docs_build.merge_parts(parts, self.order, folder, site_url, link=True)
+        site_url = project(self.config_file)["site_url"] or ""
+        merge_parts(parts, self.order, folder, site_url, link=True)
         point(self.link, folder)
         old, self._served = self._served, folder
         if old is not None:

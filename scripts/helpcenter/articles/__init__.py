@@ -1,0 +1,2 @@
+"""The catalogue: the articles and categories of every language, read from docs/, and their consistency
+(ids, translations, related ids, categories)."""

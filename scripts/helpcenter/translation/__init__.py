@@ -1,0 +1,2 @@
+"""Translations against their French source: parity (structure, links, outdated) and the translators'
+"matches that version" record (translated)."""
