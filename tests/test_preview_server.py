@@ -10,6 +10,7 @@ timeouts only bound the waiting (scripts/bench/bench_preview.py measures speed).
 from __future__ import annotations
 
 import html
+import http.client
 import re
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -197,5 +199,38 @@ def test_a_failed_first_build_serves_its_problems_and_the_fix_brings_the_site_up
         tab.close()
         status, page = preview.get("settings/beta/")
         assert status == 200 and banner(page) is None
+    finally:
+        preview.close()
+
+
+def raw_get(preview: Preview, path: str) -> tuple[int, str | None, str]:
+    """(status, Location, body) of a GET sent as is (no redirect followed, no client-side quoting)."""
+    conn = http.client.HTTPConnection(urllib.parse.urlsplit(preview.url).netloc, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.getheader("Location"), response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_the_preview_never_redirects_off_site_and_answers_odd_paths_without_a_traceback(project):
+    preview = Preview(project)
+    try:
+        preview.wait_page("en/settings/alpha/", lambda s, t: s == 200)
+        # a folder without its slash is still redirected, to a path of this site
+        assert raw_get(preview, "/settings")[:2] == (302, "/settings/")
+        # MkDocs' server answered the first with "Location: //evil.example/../settings/" (another host
+        # for a browser), and the NUL byte with a 500 and a traceback in the terminal
+        for path in ("/%2fevil.example/..%2fsettings", "//evil.example/", "//settings", "/%5csettings",
+                     "/%00", "/settings%00/", "/%ff", "/en/%0d%0aX:%20y"):
+            status, location, text = raw_get(preview, path)
+            assert status in (302, 400, 404), (path, status, location)
+            assert location is None or re.fullmatch(r"/(?![/\\])[^\\]*", location), (path, location)
+            assert "Traceback" not in text, text
+        assert raw_get(preview, "/%2fevil.example/..%2fsettings")[0] == 404       # the 404 page, as any miss
+        assert raw_get(preview, "/%00")[0] == 400
+        assert preview.get("en/settings/alpha/")[0] == 200                         # still serving
+        assert "Traceback" not in preview.output and "500" not in preview.output, preview.output
     finally:
         preview.close()

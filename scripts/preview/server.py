@@ -7,7 +7,9 @@ served while a change is applied (the previous version until the new one is publ
 holding requests); and while the last change has problems, every HTML page carries a banner that
 lists them (``file:line: message (fix: ...)``), the last good version of the page below it. Before a
 first build has succeeded, every URL answers a page that shows the problems, with live reload: the
-save that fixes them brings the site up.
+save that fixes them brings the site up. And it is stricter with odd requests: a redirect never leaves
+the site (MkDocs answered ``/%2fevil.example/..%2fsettings`` with ``Location: //evil.example/../settings/``),
+and a path that is not UTF-8 or holds a control character (``/%00``) is a 400, not a 500 with a traceback.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import logging
 import os
 import threading
 import time
+import unicodedata
+import urllib.parse
 from pathlib import Path
 
 import watchdog.events
@@ -56,6 +60,34 @@ def not_found_page(root: Path, path: str) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
+BAD_REQUEST, NOT_LOCAL = object(), object()
+
+
+def local_path(path_info: str):
+    """The path of a request (WSGI's ``PATH_INFO``, percent-decoded as Latin-1) as text, else
+    ``BAD_REQUEST`` (not UTF-8, or a control character such as NUL) or ``NOT_LOCAL`` (what a browser
+    would read as another host in a redirect: a leading ``//``, or a backslash anywhere)."""
+    try:
+        path = path_info.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return BAD_REQUEST
+    if any(unicodedata.category(c) == "Cc" for c in path):
+        return BAD_REQUEST
+    if path.startswith("//") or "\\" in path:
+        return NOT_LOCAL
+    return path
+
+
+def safe_location(location: str) -> str:
+    """A redirect's target as a path of this site: one leading slash, no backslash, no scheme or host."""
+    if location.startswith("/") and not location.startswith("//") and "\\" not in location \
+            and not any(unicodedata.category(c) == "Cc" for c in location):
+        return location
+    rest = urllib.parse.quote(urllib.parse.urlsplit(location.replace("\\", "/")).path.lstrip("/"),
+                              safe="/%")   # MkDocs quoted it already
+    return "/" + rest
+
+
 class PreviewServer(LiveReloadServer):
     def __init__(self, session: Session, host: str, port: int, quiet_after: float = 0.4):
         self.session = session
@@ -74,8 +106,21 @@ class PreviewServer(LiveReloadServer):
         self.error_handler = error_page
 
     def serve_request(self, environ, start_response):
-        self._request.path = environ.get("PATH_INFO", "/")
-        return super().serve_request(environ, start_response)
+        """MkDocs' answer, but never a redirect off this site, and a path it cannot serve (undecodable,
+        a control character: ``/%00`` was a 500 with a traceback) is a 400."""
+        path = local_path(environ.get("PATH_INFO", "/"))
+        self._request.path = path if isinstance(path, str) else "/"
+        if path is BAD_REQUEST:
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"400 Bad Request: the path has a character no page has"]
+        if path is NOT_LOCAL:              # MkDocs would redirect //host/folder to //host/folder/
+            start_response("404 Not Found", [("Content-Type", "text/html")])
+            return [self.error_handler(404) or b"404 Not Found"]
+
+        def local_redirect(status, headers, exc_info=None):
+            headers = [(k, v if k.lower() != "location" else safe_location(v)) for k, v in headers]
+            return start_response(status, headers, exc_info)
+        return super().serve_request(environ, local_redirect)
 
     def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
