@@ -82,6 +82,14 @@ def cmd_nginx(args) -> int:
     except ServingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    from serving.nginxcheck import problems
+    refused = problems(text)
+    if refused:
+        for problem in refused:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"nothing written: nginx would refuse this configuration{'' if args.out == '-' else f' ({args.out} left as it was)'}",
+              file=sys.stderr)
+        return 1
     if args.out == "-":
         sys.stdout.write(text)
     else:

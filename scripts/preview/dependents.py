@@ -79,8 +79,8 @@ def check(catalogue, changed: list[tuple[str, str]] = ()) -> list[str]:
     from importlib import import_module
     package = type(catalogue).__module__.split(".")[0]           # the generation the catalogue comes from
     links, parity = import_module(package + ".links.redirects"), import_module(package + ".translation.parity")
-    publication = import_module(package + ".links.publication")
-    out = list(catalogue.check()) + list(links.check_aliases(catalogue))
+    publication, paths = import_module(package + ".links.publication"), import_module(package + ".links.paths")
+    out = list(catalogue.check()) + list(links.check_aliases(catalogue)) + list(paths.check_paths(catalogue))
     out += publication.draft_links(catalogue, only=set(changed))
     source = catalogue[catalogue.default]
     for lang, rel in changed:
