@@ -162,9 +162,10 @@ def test_status_shows_ok_outdated_and_missing_translations_and_review_codes(repo
 
     assert cli(repo, "status") == 0                       # the table for people
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split() == ["id", "path", "fr", "title", "en", "title", "status", "review"]
+    assert table[0].split() == ["id", "path", "fr", "title", "en", "title", "publication", "status", "review"]
     alpha = next(l for l in table if "settings/alpha.md" in l)
     assert alpha.split()[0] == "1" and "outdated en" in alpha and alpha.endswith("missing-steps")
+    assert "  published  " in alpha and rows["settings/alpha.md"]["publication"] == "published"
     assert table[-1] == "2 article(s): 1 missing, 1 outdated"
 
 

@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from cli import check as cli_check
+from cli import main as docs_cli
 from sitebuild import build as site_build
 from conftest import ROOT, Site, build
 from fixtures import edit, line_of, tiny_project
@@ -141,12 +142,16 @@ def test_a_link_to_a_draft_fails_the_strict_build_at_its_line(tmp_path):
     assert n >= 1 and expected in out
 
 
-def test_both_languages_must_have_the_same_status(tmp_path):
+def test_both_languages_must_have_the_same_status(tmp_path, capsys):
     project = tiny_project(tmp_path / "project")
     md = edit(project, "en/settings/beta.md", "tags: [beta]", "tags: [beta]\nstatus: unlisted")
     n, out = run_check(project)
     assert f"docs/en/settings/beta.md:{line_of(md, 'status:')}: status 'unlisted' differs from the source's " \
            "status 'published' (docs/fr/settings/beta.md)" in out
+    # status shows the disagreement too
+    beta = status_json(project, capsys)["settings/beta.md"]
+    assert (beta["publication"], beta["publications"]) == ("published", {"fr": "published", "en": "unlisted"})
+    assert "published (en: unlisted)" in status_table(project, capsys)["settings/beta.md"]
     edit(project, "en/settings/beta.md", "status: unlisted", "status: hidden")
     n, out = run_check(project)
     assert f"docs/en/settings/beta.md:{line_of(md, 'status:')}: 'status' must be one of published, draft, unlisted" in out
@@ -156,3 +161,35 @@ def test_a_site_with_a_draft_and_an_unlisted_article_passes_every_check(built):
     project, _ = built
     n, out = run_check(project)
     assert n == 0, out
+
+
+# --- docs.py status shows the publication status ----------------------------------------------------
+
+def status_json(project, capsys) -> dict[str, dict]:
+    capsys.readouterr()
+    assert docs_cli.main(["status", "--json", "--config", str(project / "mkdocs.yml")]) == 0
+    return {row["path"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+def status_table(project, capsys) -> dict[str, str]:
+    """{path: its line of the table}, plus 'head' and 'summary'."""
+    capsys.readouterr()
+    assert docs_cli.main(["status", "--config", str(project / "mkdocs.yml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = {l.split()[1]: l for l in lines[2:] if l.strip() and l.split()[0].isdigit()}
+    return {**rows, "head": lines[0], "summary": lines[-1]}
+
+
+def test_status_shows_draft_unlisted_and_published_in_both_languages(built, capsys):
+    project, _ = built
+    rows = status_json(project, capsys)
+    for path, publication in (("settings/alpha.md", "published"), ("settings/gamma.md", "draft"),
+                              ("settings/delta.md", "unlisted")):
+        assert rows[path]["publication"] == publication, rows[path]
+        assert rows[path]["publications"] == {"fr": publication, "en": publication}
+    table = status_table(project, capsys)
+    assert table["head"].split() == ["id", "path", "fr", "title", "en", "title", "publication", "status", "review"]
+    for path, publication in (("settings/alpha.md", "published"), ("settings/gamma.md", "draft"),
+                              ("settings/delta.md", "unlisted")):
+        assert table[path].split("  ")[-1].strip() in ("ok", publication) and f"  {publication}  " in table[path]
+    assert table["summary"] == "4 article(s): 4 ok (1 draft, 1 unlisted)"

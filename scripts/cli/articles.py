@@ -1,6 +1,6 @@
 """``docs.py new`` and ``docs.py status``: scaffolding an article in both languages, and where every
-article stands (translation state, review codes). The logic lives in ``helpcenter`` (scaffold, parity,
-support); ``status --stale/--diff/--snippets`` and ``translated`` are in ``cli.lifecycle``.
+article stands (publication status, translation state, review codes). The logic lives in ``helpcenter``
+(scaffold, parity, support); ``status --stale/--diff/--snippets`` and ``translated`` are in ``cli.lifecycle``.
 """
 from __future__ import annotations
 
@@ -37,13 +37,14 @@ def cmd_status(args) -> int:
         rows = [r for r in rows if support.incomplete(r.review)]
     langs = list(cfg["languages"])
     if args.json:
-        print(json.dumps([{"id": r.id, "path": r.path, "titles": r.titles, "status": r.status,
-                           "review": r.review} for r in rows], ensure_ascii=False, indent=1))
+        print(json.dumps([{"id": r.id, "path": r.path, "titles": r.titles, "publication": r.publication,
+                           "publications": r.publications, "status": r.status, "review": r.review}
+                          for r in rows], ensure_ascii=False, indent=1))
         return 0
     width = args.width
-    head = ["id", "path"] + [f"{l} title" for l in langs] + ["status", "review"]
+    head = ["id", "path"] + [f"{l} title" for l in langs] + ["publication", "status", "review"]
     table = [[str(r.id or ""), r.path] + [_cut(r.titles.get(l, "—"), width) for l in langs]
-             + [r.status, ", ".join(r.review)] for r in rows]
+             + [r.publication_text, r.status, ", ".join(r.review)] for r in rows]
     widths = [max(len(x) for x in col) for col in zip(head, *table)]
     for line in [head, ["-" * w for w in widths]] + table:
         print("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip())
@@ -52,6 +53,9 @@ def cmd_status(args) -> int:
         for state in (r.status.split(", ") if r.status != "ok" else ["ok"]):
             counts[state.split()[0]] = counts.get(state.split()[0], 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    hidden = {k: sum(r.publication == k for r in rows) for k in ("draft", "unlisted")}
+    if any(hidden.values()):        # not published (the translation states above count them too)
+        summary += " (" + ", ".join(f"{n} {k}" for k, n in hidden.items() if n) + ")"
     what = "incomplete article(s)" if args.incomplete else "article(s)"
     print(f"\n{len(rows)} {what}: {summary}" if rows else f"\n0 {what}")
     if catalogue.problems:

@@ -237,6 +237,14 @@ class Row:
     titles: dict[str, str]
     status: str              # ok, missing <lang>, outdated <lang>, ...
     review: list[str]
+    publication: str = "published"                              # the source's: published, draft or unlisted
+    publications: dict[str, str] = field(default_factory=dict)  # per language (they should agree)
+
+    @property
+    def publication_text(self) -> str:
+        """'draft', or 'draft (en: published)' when a language disagrees with the source."""
+        other = [f"{c}: {p}" for c, p in self.publications.items() if p != self.publication]
+        return f"{self.publication} ({', '.join(other)})" if other else self.publication
 
 
 def _rel_docs(repo_root: str | Path, docs_dir: str | Path) -> str:
@@ -248,7 +256,8 @@ def _rel_docs(repo_root: str | Path, docs_dir: str | Path) -> str:
 
 def status_rows(catalogue: Catalogue, repo_root: str | Path, docs_dir: str | Path,
                 hist: history.History | None = None) -> list[Row]:
-    """One row per article path: id, titles per language, translation status and review codes."""
+    """One row per article path: id, titles per language, translation status, review codes and
+    publication status (published, draft, unlisted) per language."""
     default = catalogue.default
     others = [c for c in catalogue.langs if c != default]
     hist = hist or history.load(repo_root, _rel_docs(repo_root, docs_dir))
@@ -270,6 +279,7 @@ def status_rows(catalogue: Catalogue, repo_root: str | Path, docs_dir: str | Pat
         for a in present.values():
             review += [r for r in a.review if r not in review]
         rows.append(Row(first.id, path, {c: a.title for c, a in present.items()},
-                        ", ".join(states) or "ok", review))
+                        ", ".join(states) or "ok", review, first.status,
+                        {c: a.status for c, a in present.items()}))
     rows.sort(key=lambda r: (r.id or 0, r.path))
     return rows
