@@ -15,6 +15,9 @@ import pytest
 
 from cli import check as cli_check
 from cli import main as docs_cli
+from helpcenter import content
+from helpcenter.source import frontmatter
+from preview.session import Session
 from sitebuild import build as site_build
 from conftest import ROOT, Site, build
 from fixtures import edit, line_of, tiny_project
@@ -193,3 +196,68 @@ def test_status_shows_draft_unlisted_and_published_in_both_languages(built, caps
                               ("settings/delta.md", "unlisted")):
         assert table[path].split("  ")[-1].strip() in ("ok", publication) and f"  {publication}  " in table[path]
     assert table["summary"] == "4 article(s): 4 ok (1 draft, 1 unlisted)"
+
+
+# --- a new article marked as a draft: "no text yet" is no error --------------------------------------
+
+NEW = ["new", "Comment régler l'epsilon ?", "--en-title", "How to set epsilon?", "--category", "settings",
+       "--description", "Régler l'epsilon du compte de test, comme l'alpha et le bêta.",
+       "--en-description", "Set the epsilon of the test account, like alpha and beta."]
+NO_TEXT = "the article has no text yet (only its title would be published)"
+
+
+def body_line(md) -> int:
+    return frontmatter.parse(md.read_text(encoding="utf-8"), str(md)).body_line
+
+
+def set_status(files, status: str | None) -> None:
+    """Set (or, with None, remove) ``status:`` in the front matter of each file."""
+    for md in files:
+        text = md.read_text(encoding="utf-8")
+        lines = [l for l in text.split("\n") if not l.startswith("status:")]
+        text = "\n".join(lines)
+        if status:
+            text = text.replace("\n---\n", f"\nstatus: {status}\n---\n", 1)
+        md.write_text(text, encoding="utf-8")
+
+
+def test_a_new_empty_draft_passes_check_the_build_and_the_preview(tmp_path, capsys):
+    """README's way: ``docs.py new``, then 'status: draft' in both files. A draft is not published, so its
+    empty body is not "only its title would be published"; unlisted or published, it is."""
+    project = tiny_project(tmp_path / "project")
+    assert docs_cli.main([*NEW, "--config", str(project / "mkdocs.yml")]) == 0
+    files = [project / "docs" / lang / "settings/how-to-set-epsilon.md" for lang in ("fr", "en")]
+    set_status(files, "draft")
+    body_lines = [body_line(md) for md in files]      # as unlisted too: the status line stays
+    n, out = run_check(project)
+    assert n == 0 and "no text yet" not in out, out
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")        # the plain strict build
+    assert proc.returncode == 0 and "no text yet" not in proc.stderr, proc.stderr
+    assert status_json(project, capsys)["settings/how-to-set-epsilon.md"]["publication"] == "draft"
+
+    # the preview: the draft is shown with its banner, and no problem banner on any page
+    session = Session(project / "mkdocs.yml", tmp_path / "preview")
+    try:
+        first = session.full()
+        assert first.kind == "full" and not session.errors, session.errors
+        for url, words in (("settings/how-to-set-epsilon/", "Brouillon"), ("en/settings/how-to-set-epsilon/", "Draft")):
+            page = Site(session.link)
+            banner = page.soup(page.page_file(url)).select_one(".kb-draft")
+            assert banner is not None and banner.strong.get_text() == words, url
+        # unlisted, it would be published with no text: an error again, at each file's body line
+        set_status(files, "unlisted")
+        bad = session.apply(files)
+        assert bad.kind == "error", bad
+        for lang, line in zip(("fr", "en"), body_lines):
+            where = f"docs/{lang}/settings/how-to-set-epsilon.md:{line}: {NO_TEXT}"
+            assert any(e.startswith(where) for e in bad.errors), bad.errors
+    finally:
+        session.close()
+    n, out = run_check(project)
+    assert n == 2 and all(f"docs/{lang}/settings/how-to-set-epsilon.md:{line}: {NO_TEXT}" in out
+                          for lang, line in zip(("fr", "en"), body_lines)), out
+    assert "mark it 'status: draft' in every language while you write it" in out
+    set_status(files, None)                                                       # published: an error too
+    catalogue = content.load(project / "docs", ("fr", "en"), "fr", root=project)
+    assert sorted((p.file, p.line, p.message) for p in catalogue.problems) == [
+        (f"docs/{lang}/settings/how-to-set-epsilon.md", body_line(md), NO_TEXT) for lang, md in zip(("en", "fr"), files[::-1])]

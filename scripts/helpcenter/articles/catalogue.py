@@ -212,10 +212,11 @@ class Catalogue:
                 status=meta.get("status") if meta.get("status") in frontmatter.STATUSES else "published",
                 source=str(meta.get("source") or "").lower())
             language.articles[rel] = article
-            if not has_text(fm.body):
+            if not has_text(fm.body) and article.status != "draft":     # a draft is not published
                 self.problems.append(Problem(
                     shown, fm.body_line, "the article has no text yet (only its title would be published)",
                     "write the answer under the front matter (an introduction, then '## Section {#id}' parts), "
+                    "mark it 'status: draft' in every language while you write it, "
                     "or delete the article in every language if it is not needed"))
 
     def _link_categories(self, lang: str, root: Path, base: Path) -> None:
