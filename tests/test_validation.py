@@ -198,6 +198,67 @@ def test_follow_on_problems_are_marked_with_their_cause_and_not_counted(tmp_path
     assert any("anchor '#choose'" in l and "[follows from docs/en/settings/beta.md:" in l for l in follow)
 
 
+def test_a_french_heading_that_loses_its_id_is_reported_on_the_french_file(tmp_path):
+    """French is the source: its heading without {#choose} is fixed in French, not by changing the English;
+    the French link to beta.md#choose that breaks with it follows from it."""
+    project = tiny_project(tmp_path / "project")
+    fr = edit(project, "fr/settings/beta.md", "## Que choisir {#choose}", "## Que choisir")
+    en = project / "docs/en/settings/beta.md"
+    fr_line, en_line = line_of(fr, "## Que choisir"), line_of(en, "## What to choose {#choose}")
+    n, lines = run_check(project)
+    counted = [l for l in lines if l.startswith("docs/")]
+    assert n == 1 == len(counted), "\n".join(lines)
+    assert counted[0] == (
+        f"docs/fr/settings/beta.md:{fr_line}: heading '## Que choisir' has no {{#id}} while its translation "
+        f"docs/en/settings/beta.md:{en_line} has {{#choose}} (fix: add {{#choose}} back to the French heading "
+        "('## Que choisir {#choose}'): the French source sets the section ids, the English translation keeps "
+        "them, and links rely on them)"), lines
+    assert not any(l.startswith("docs/en/") for l in counted)
+    follow = [l for l in lines if "[follows from " in l]
+    assert len(follow) == 1 and "docs/fr/settings/alpha.md:" in follow[0] and "anchor '#choose'" in follow[0] \
+        and follow[0].endswith(f"[follows from docs/fr/settings/beta.md:{fr_line}]"), lines
+
+
+def test_an_english_heading_that_loses_its_id_is_reported_on_the_english_file(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    en = edit(project, "en/settings/beta.md", "## What to choose {#choose}", "## What to choose")
+    fr = project / "docs/fr/settings/beta.md"
+    en_line, fr_line = line_of(en, "## What to choose"), line_of(fr, "## Que choisir {#choose}")
+    n, lines = run_check(project)
+    counted = [l for l in lines if l.startswith("docs/")]
+    assert n == 1 == len(counted), "\n".join(lines)
+    assert counted[0] == (
+        f"docs/en/settings/beta.md:{en_line}: section ids differ from its French source docs/fr/settings/beta.md: "
+        f"heading '## What to choose' has no {{#id}} while docs/fr/settings/beta.md:{fr_line} has {{#choose}} "
+        "(fix: add {#choose} back to the English heading ('## What to choose {#choose}'): a translation keeps its "
+        "source's section ids, and links rely on them)"), lines
+    follow = [l for l in lines if "[follows from " in l]
+    assert len(follow) == 1 and "docs/en/settings/alpha.md:" in follow[0] \
+        and follow[0].endswith(f"[follows from docs/en/settings/beta.md:{en_line}]"), lines
+
+
+def test_lost_ids_at_every_heading_level_and_a_translation_without_any_id(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    catalogue = content.load(project / "docs", LANGS, "fr", root=project)
+    src, tr = catalogue["fr"].articles["settings/alpha.md"], catalogue["en"].articles["settings/alpha.md"]
+    src.body, tr.body = src.body + "\n### Détail\n", tr.body + "\n### Detail {#detail}\n"
+    found = [str(p) for p in parity.compare(src, tr)]
+    assert len(found) == 1 and found[0].startswith(
+        f"{src.file}:{src.body_line + src.body.splitlines().index('### Détail')}: heading '### Détail' has no "
+        f"{{#id}} while its translation {tr.file}:"), found
+    # the English loses every id: one problem per heading, on the English file
+    tr.body = tr.body.replace(" {#where}", "").replace(" {#choose}", "").replace(" {#detail}", "")
+    src.body = src.body.replace("### Détail", "### Détail {#detail}")
+    found = parity.compare(src, tr)
+    assert [(p.file, p.message.split(": heading ")[1].split(" has no")[0]) for p in found] == [
+        (tr.file, "'## Where to set it'"), (tr.file, "'## What to choose'"), (tr.file, "'### Detail'")], found
+    # headings that no longer match one to one (an extra sub-heading) and no id left: one summary problem
+    tr.body += "\n### Extra\n"
+    found = [str(p) for p in parity.compare(src, tr)]
+    assert len(found) == 1 and "section ids differ from its French source" in found[0] \
+        and "(missing {#where}, {#choose}, {#detail})" in found[0], found
+
+
 def test_missing_anchor_fix_lists_the_section_ids_that_exist(tmp_path):
     project = tiny_project(tmp_path / "project")
     edit(project, "fr/settings/beta.md", "[l'alpha](alpha.md)", "[l'alpha](alpha.md#nowhere)")

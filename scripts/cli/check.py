@@ -65,8 +65,10 @@ def split_follow_ons(problems: list, catalogue, docs: Path, root: Path) -> tuple
     - "unknown related article id N" when an unreadable file of that language declares ``id: N``;
     - a translation's "N links, but its source has M" when the source has a broken link of its own (at
       the first difference, or elsewhere): fix the source first, the comparison may then agree;
-    - a link to a missing '#id' of a page whose translation changed that section id (the cause).
+    - a link to a missing '#id' of a page that changed or lost that section id, in either language (the
+      cause: "section ids differ", or "heading '## …' has no {#id} while its translation … has {#id}").
     """
+    from helpcenter.translation import parity
     unreadable_ids: dict[tuple[str, int], str] = {}
     for code, language in catalogue.langs.items():
         for rel in language.unreadable:
@@ -97,7 +99,7 @@ def split_follow_ons(problems: list, catalogue, docs: Path, root: Path) -> tuple
         anchor = MISSING_ANCHOR.search(p.message)
         if anchor and not cause:
             target = f"{docs_rel}/{anchor.group(1)}"
-            renamed = next((q for q in by_file.get(target, []) if q.message.startswith("section ids differ")
+            renamed = next((q for q in by_file.get(target, []) if parity.ID_PROBLEM.match(q.message)
                             and f"{{#{anchor.group(2)}}}" in q.message), None)
             if renamed is not None:
                 cause = f"{renamed.file}:{renamed.line}" if renamed.line else renamed.file

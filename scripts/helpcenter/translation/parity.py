@@ -36,9 +36,18 @@ class Item:
 
 
 @dataclass
+class Heading:
+    line: int
+    text: str                # as written, e.g. "## Foo {#foo}"
+    level: int
+    id: str | None           # explicit id, if any
+
+
+@dataclass
 class Structure:
     sections: list[Item] = field(default_factory=list)     # level-2 headings: id if given, else text
     ids: list[Item] = field(default_factory=list)          # explicit heading ids, every level
+    headings: list[Heading] = field(default_factory=list)  # every heading, in order
     links: list[Item] = field(default_factory=list)        # normalised targets
     images: list[Item] = field(default_factory=list)
 
@@ -52,6 +61,7 @@ def structure(body: str, first_line: int = 1) -> Structure:
         h = _HEADING.match(line)
         if h and not line.startswith(" " * 4):
             hid = _HEADING_ID.search(h.group(2))
+            out.headings.append(Heading(n, line.strip(), len(h.group(1)), hid.group(1) if hid else None))
             if hid:
                 out.ids.append(Item(n, hid.group(1)))
             if len(h.group(1)) == 2:
@@ -92,7 +102,8 @@ def _line_at(items: list[Item], i: int, default: int) -> int:
 
 
 def compare(source: Article, translation: Article) -> list[Problem]:
-    """Structural differences between an article and its translation, reported on the translation."""
+    """Structural differences between an article and its translation, reported on the translation, except
+    a source heading that lost the {#id} its translation still has (reported on the source, which sets ids)."""
     a, b = structure(source.body, source.body_line), structure(translation.body, translation.body_line)
     problems = []
     src_name = LANG_NAMES.get(source.lang, source.lang)
@@ -119,10 +130,13 @@ def compare(source: Article, translation: Article) -> list[Problem]:
     # explicit heading ids are the anchors other pages link to: same ids in both languages
     src_ids, tr_ids = [i.value for i in a.ids], [i.value for i in b.ids]
     if len(a.sections) == len(b.sections) and src_ids != tr_ids:
-        missing = [i for i in a.ids if i.value not in tr_ids]
-        extra = [i for i in b.ids if i.value not in src_ids]
+        lost = _lost_ids(source, translation, a, b)
+        problems.extend(lost)
+        named = {m.group(1) for p in lost for m in [_LOST_ID.search(p.message)] if m}
+        missing = [i for i in a.ids if i.value not in tr_ids and i.value not in named]
+        extra = [i for i in b.ids if i.value not in src_ids and i.value not in named]
         if missing or extra:
-            line = extra[0].line if extra else _line_at(b.ids, len(b.ids) - 1, translation.body_line)
+            line = extra[0].line if extra else _line_at(b.ids, max(len(b.ids) - 1, 0), translation.body_line)
             parts = []
             if missing:
                 parts.append("missing " + ", ".join(f"{{#{i.value}}}" for i in missing))
@@ -133,6 +147,39 @@ def compare(source: Article, translation: Article) -> list[Problem]:
                                     f"({'; '.join(parts)})",
                                     "use the source's {#id} on the matching heading: links to sections rely on it"))
     return problems
+
+
+# a heading that lost its {#id} on one side: "heading '## Foo' has no {#id} while ... has {#foo}"
+_LOST_ID = re.compile(r"has no \{#id\} while .* has \{#([\w:.-]+)\}")
+ID_PROBLEM = re.compile(r"^(section ids differ|heading '.*' has no \{#id\} while )")   # links' follow-ons
+
+
+def _lost_ids(source: Article, translation: Article, a: Structure, b: Structure) -> list[Problem]:
+    """Headings at the same place in both languages (same headings, same levels) where one side has an
+    explicit id and the other has none: reported on the side that lost it. The French source decides the
+    ids, so a French heading without its id is fixed in the French file, not by changing the translation."""
+    if [h.level for h in a.headings] != [h.level for h in b.headings]:
+        return []
+    src_name = LANG_NAMES.get(source.lang, source.lang)
+    tr_name = LANG_NAMES.get(translation.lang, translation.lang)
+    src_ids, tr_ids = {h.id for h in a.headings}, {h.id for h in b.headings}
+    out = []
+    for s, t in zip(a.headings, b.headings):
+        if s.id is None and t.id is not None and t.id not in src_ids:
+            out.append(Problem(
+                source.file, s.line,
+                f"heading '{s.text}' has no {{#id}} while its translation {translation.file}:{t.line} "
+                f"has {{#{t.id}}}",
+                f"add {{#{t.id}}} back to the {src_name} heading ('{s.text} {{#{t.id}}}'): the {src_name} "
+                f"source sets the section ids, the {tr_name} translation keeps them, and links rely on them"))
+        elif t.id is None and s.id is not None and s.id not in tr_ids:
+            out.append(Problem(
+                translation.file, t.line,
+                f"section ids differ from its {src_name} source {source.file}: heading '{t.text}' has no "
+                f"{{#id}} while {source.file}:{s.line} has {{#{s.id}}}",
+                f"add {{#{s.id}}} back to the {tr_name} heading ('{t.text} {{#{s.id}}}'): a translation "
+                "keeps its source's section ids, and links rely on them"))
+    return out
 
 
 def _same_place(a: Structure, b: Structure, src_line: int, default: int, before: bool = False) -> int:
