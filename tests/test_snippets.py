@@ -94,3 +94,23 @@ def test_a_snippet_in_one_language_only_is_an_error(tmp_path):
     assert cli_check.run_check(project / "mkdocs.yml", out=out) >= 1
     assert "docs/fr/_snippets/warning.md: snippet exists in French only (docs/en/_snippets/warning.md is missing)" \
         in out.getvalue()
+
+
+def test_included_lists_the_snippets_each_page_shows_nested_ones_too(tmp_path):
+    """What dates a page (issue 25): the snippets it includes, those they include in turn (a loop does
+    not hang), never a missing one; a text already read (the catalogue's body) is used instead of the disk."""
+    from helpcenter.source import snippets
+    project = with_snippets(tiny_project(tmp_path / "project"))
+    for lang in ("fr", "en"):
+        folder = project / "docs" / lang / "_snippets"
+        (folder / "steps.md").write_text(STEPS[lang] + '\n--8<-- "note.md"\n', encoding="utf-8")
+        (folder / "note.md").write_text('Note.\n\n--8<-- "steps.md"\n--8<-- "missing.md"\n', encoding="utf-8")
+    docs = project / "docs"
+    found = snippets.included(docs, project, ["fr", "en"])
+    both = ["docs/fr/_snippets/note.md", "docs/fr/_snippets/steps.md"]
+    assert found["docs/fr/settings/alpha.md"] == found["docs/fr/settings/beta.md"] == both
+    assert found["docs/en/settings/alpha.md"] == ["docs/en/_snippets/note.md", "docs/en/_snippets/steps.md"]
+    assert found["docs/fr/_snippets/steps.md"] == ["docs/fr/_snippets/note.md"]
+    assert "docs/fr/settings/index.md" not in found
+    known = {"docs/fr/settings/beta.md": "No directive any more.\n"}      # as the preview holds it after a save
+    assert "docs/fr/settings/beta.md" not in snippets.included(docs, project, ["fr"], known)

@@ -3,14 +3,16 @@ uncommitted changes. Read in ONE ``git log`` pass (plus one ``git status``) for 
 process per file: at 2,000 articles per language this stays a small share of the build.
 
 Used for the "Updated on" date of each page (JSON-LD ``dateModified``/``datePublished``, sitemap
-``<lastmod>``), for outdated translations (parity.py), review dates (review.py) and the translators'
-``translated`` / ``status --diff`` commands. A file with uncommitted changes, or outside a git work tree,
-is dated by its modification time. Nothing here knows about MkDocs.
+``<lastmod>``: the latest of its file and of the shared snippets it includes), for outdated translations
+(parity.py), review dates (review.py) and the translators' ``translated`` / ``status --diff`` commands.
+A file with uncommitted changes, or outside a git work tree, is dated by its modification time. Nothing
+here knows about MkDocs.
 """
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -39,15 +41,24 @@ class History:
     def is_committed(self, rel: str) -> bool:
         return rel in self.files and rel not in self.dirty
 
-    def updated(self, rel: str) -> date | None:
-        """Date of the last change: last commit, or modification time when uncommitted / no git."""
+    def updated(self, rel: str, included: Iterable[str] = ()) -> date | None:
+        """Date of the last change: last commit, or modification time when uncommitted / no git. With
+        ``included`` (the shared snippets a page shows, snippets.included): the latest date of the file
+        and of those, since the reader sees their text too (None when the file itself has no date)."""
+        own = self._updated(rel)
+        if own is None:
+            return None
+        return max([own, *(d for d in map(self._updated, included) if d is not None)])
+
+    def _updated(self, rel: str) -> date | None:
         c = self.files.get(rel)
         if c is None or rel in self.dirty:
             return self._mtime(rel)
         return _day(c.last_time)
 
     def published(self, rel: str) -> date | None:
-        """Date of the first commit (modification time when never committed)."""
+        """Date of the first commit (modification time when never committed): the file's own, never
+        an included snippet's (a page is published once, even if a snippet it shows is older or newer)."""
         c = self.files.get(rel)
         if c is None:
             return self._mtime(rel)

@@ -5,12 +5,15 @@ and is included with pymdownx.snippets' directive, the same line in both languag
 
 The build resolves the name in the language's own folder (the hooks point the extension at it, with
 ``check_paths``: a missing file stops the build). Here: the directives of a Markdown text, the checks
-(missing snippet, with file and line; a snippet in one language only) and where each one is used.
+(missing snippet, with file and line; a snippet in one language only), where each one is used, and
+which snippet files each page shows (its "Updated" date is the latest of its own and theirs).
 Snippet folders are not pages (the catalogue skips them, mkdocs.yml excludes them). No MkDocs here.
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,20 +79,36 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _uses(docs: Path, root: Path, lang: str) -> list[tuple[str, int, str]]:
-    """(file, line, name) of every directive in a language's Markdown files (snippets included)."""
+def _uses(docs: Path, root: Path, lang: str,
+          known: Mapping[str, str] | None = None) -> list[tuple[str, int, str]]:
+    """(file, line, name) of every directive in a language's Markdown files (snippets included).
+    ``known``: file (relative to ``root``) -> a text of it already read, used instead of the disk (its
+    lines are then counted from the start of that text)."""
     out = []
     base = docs / lang
-    for md in sorted(base.rglob("*.md")):
-        try:
-            text = md.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+    prefix = _rel(base, root) + "/" if known else ""
+    for rel in _markdown(base):
+        text = known.get(prefix + rel) if known else None
+        if text is None:
+            try:
+                text = (base / rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
         if "8<" not in text:
             continue
-        shown = _rel(md, root)
+        shown = _rel(base / rel, root)
         out += [(shown, line, name) for line, name in directives(text)]
     return out
+
+
+def _markdown(base: Path) -> list[str]:
+    """Paths (relative to ``base``, with '/') of its Markdown files, in the order of sorted(rglob('*.md')),
+    without a Path per file (pathlib's share was most of the time at 2,000 articles, on each preview save)."""
+    out = []
+    for folder, _, names in os.walk(base):
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        out += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".md")]
+    return sorted(out, key=lambda r: r.split("/"))
 
 
 def problems(docs: str | Path, root: str | Path, langs) -> list[Problem]:
@@ -127,4 +146,30 @@ def usage(docs: str | Path, root: str | Path, langs) -> list[Snippet]:
             if name in snippets:
                 snippets[name].used_by.append(f"{file}:{line}")
         out += list(snippets.values())
+    return out
+
+
+def included(docs: str | Path, root: str | Path, langs,
+             known: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """Every Markdown file that includes snippets (relative to ``root``) -> the snippet files it shows
+    (relative to ``root``, sorted): those it includes and those they include in turn. A missing snippet
+    is left out (``problems`` reports it). ``known``: file -> its text already read (the catalogue's
+    article bodies, so that a preview save reads only the other pages again), the disk otherwise."""
+    docs, root = Path(docs), Path(root)
+    out: dict[str, list[str]] = {}
+    for lang in langs:
+        files = {name: _rel(path, root) for name, path in _files(docs, lang).items()}
+        direct: dict[str, list[str]] = {}
+        for file, _, name in _uses(docs, root, lang, known):
+            if name in files:
+                direct.setdefault(file, []).append(files[name])
+        for file, todo in direct.items():
+            seen, todo = set(), list(todo)
+            while todo:
+                snippet = todo.pop()
+                if snippet not in seen:
+                    seen.add(snippet)
+                    todo += direct.get(snippet, [])
+            seen.discard(file)                 # a snippet including itself (pymdownx refuses it anyway)
+            out[file] = sorted(seen)
     return out
