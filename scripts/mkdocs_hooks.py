@@ -135,14 +135,23 @@ def _rank_related(language, kb, ranked: dict | None = None) -> dict:
 
 
 def _read_history(config, catalogue: Catalogue, hist=None) -> None:
-    """One git pass (unless ``hist`` is given): the dates of every page, and outdated translations."""
+    """One git pass (unless ``hist`` is given): the dates of every page, the snippets each one shows
+    (articles read from the catalogue, kept current by the preview), and outdated translations."""
     root = Path(config.config_file_path).parent
     docs_rel = Path(os.path.relpath(config.docs_dir, root)).as_posix()
     hist = hist or history.load(root, docs_rel)
-    STATE.update(history=hist, docs_rel=docs_rel, outdated={
+    bodies = {a.file: a.body for language in catalogue.langs.values() for a in language.articles.values()}
+    STATE.update(history=hist, docs_rel=docs_rel,
+                 includes=snippets.included(config.docs_dir, root, catalogue.langs, bodies), outdated={
         code: parity.outdated_paths(root, config.docs_dir, catalogue.default, code, hist,
                                     parity.sources_of(catalogue, code))
         for code in catalogue.langs if code != catalogue.default})
+
+
+def _updated(page):
+    """Last change of what the page shows: its own file, or a shared snippet it includes if later."""
+    rel = f"{STATE['docs_rel']}/{page.file.src_uri}"
+    return STATE["history"].updated(rel, STATE["includes"].get(rel, ()))
 
 
 def refresh(config, rerank=(), ranked: dict | None = None) -> None:
@@ -244,10 +253,10 @@ def on_page_markdown(markdown, page, config, files):
     """The page's date; no search entry for drafts and unlisted articles; titles are text: Material
     prints ``page.title`` (``<title>``, navigation, search results) as HTML, so give it the escaped
     title once, here, for every template."""
-    # last change of this page's own file (in its language): the sitemap's <lastmod> (the sitemap is
-    # rendered before the pages, after they are read)
+    # last change of this page's file (in its language) or of a snippet it includes: the sitemap's
+    # <lastmod> (the sitemap is rendered before the pages, after they are read)
     if "history" in STATE:
-        updated = STATE["history"].updated(f"{STATE['docs_rel']}/{page.file.src_uri}")
+        updated = _updated(page)
         if updated is not None:
             page.update_date = updated.isoformat()
     article = _article_of_file(page.file) if "catalogue" in STATE else None
@@ -288,7 +297,7 @@ def on_page_context(context, page, config, nav):
     article = language.articles.get(rel)
     category = language.categories.get(str(PurePosixPath(rel).parent)) if page.file.name == "index" else None
     limits = STATE["kb"]
-    updated = STATE["history"].updated(f"{STATE['docs_rel']}/{page.file.src_uri}")
+    updated = _updated(page)
     if rel == "index.md" and language.home:
         kb.update(kind="home", breadcrumbs=breadcrumbs(language, language.home, t["home"]),
                   categories=[_category_card(c, lang) for c in language.top_categories],
