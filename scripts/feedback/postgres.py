@@ -48,6 +48,31 @@ def redact_url(url: str) -> str:
     return parts._replace(netloc=f"{user}:***@{netloc[-1]}").geturl()
 
 
+def refusal(exc: Exception) -> str:
+    """Why PostgreSQL refused data, without the data: psycopg's text of such an error carries the row
+    (``DETAIL: Failing row contains (fr, <query>, ...)``) and its primary message can quote a value, and
+    this text is logged. The error's class, SQLSTATE, table, column and constraint say enough."""
+    diag = getattr(exc, "diag", None)
+    parts = [type(exc).__name__]
+    if getattr(diag, "sqlstate", None):
+        parts.append(f"SQLSTATE {diag.sqlstate}")
+    for label, name in (("table", "table_name"), ("column", "column_name"), ("constraint", "constraint_name")):
+        if getattr(diag, name, None):
+            parts.append(f"{label} {getattr(diag, name)}")
+    return ", ".join(parts)
+
+
+def failure(exc: Exception) -> str:
+    """An unavailable database, said without data: the primary message (never DETAIL, which can quote a
+    row), or psycopg's first line for a connection that failed before any statement."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    if primary:
+        return f"{primary} ({type(exc).__name__}, SQLSTATE {diag.sqlstate})"
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 class PostgresStorage(_Reads):
     PARAM = "%s"
     CREATED_DAY = "(created AT TIME ZONE 'UTC')::date"
@@ -84,14 +109,14 @@ class PostgresStorage(_Reads):
             with conn.transaction():
                 return fn(conn)
         except (self._psycopg.DataError, self._psycopg.IntegrityError, UnicodeEncodeError) as exc:
-            raise Rejected(f"PostgreSQL ({self.describe()}) refused the batch: {str(exc).strip()}") from None
+            raise Rejected(f"PostgreSQL ({self.describe()}) refused the batch: {refusal(exc)}") from None
         except self._psycopg.Error as exc:
             if self._conn is not None and (self._conn.broken or self._conn.closed):
                 self._conn.close()
                 self._conn = None
             diag = getattr(exc, "diag", None)
             reason = getattr(diag, "message_primary", None) or "cannot reach the database"
-            raise StorageError(f"PostgreSQL ({self.describe()}): {str(exc).strip()}", f"PostgreSQL: {reason}") from None
+            raise StorageError(f"PostgreSQL ({self.describe()}): {failure(exc)}", f"PostgreSQL: {reason}") from None
 
     def problem(self) -> str | None:
         try:

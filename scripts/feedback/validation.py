@@ -13,7 +13,7 @@ import unicodedata
 from datetime import datetime, timezone
 
 from .catalogue import Catalogue
-from .queries import MAX_QUERY, clean
+from .queries import MAX_QUERY, MAX_STORED_QUERY, normalise, scrub
 from .storage import REASONS, Search, View, Vote
 
 MAX_BODY = 8192        # bytes: the largest valid vote, every field at its limit in 4-byte characters (emoji), is ~5.4 KB
@@ -225,15 +225,19 @@ def validate_view(data: dict, catalogue: Catalogue, now: datetime | None = None)
 
 def validate_search(data: dict, catalogue: Catalogue, now: datetime | None = None) -> Search:
     """{"lang", "query", "results", "clicked_id"?, "search_id"?} -> Search, its query already as stored
-    (``queries.clean``: normalised, e-mail addresses and long digit runs replaced): the query as typed goes
-    no further. ``query``: 1 to 200 characters after trimming, no control characters; ``results``: the
+    (``queries.clean``: normalised, e-mail addresses, IBANs and long digit runs replaced): the query as typed
+    goes no further. ``query``: 1 to 200 characters after trimming, no control characters, and still 1 to 200
+    once normalised (not only invisible characters; NFKC can make it longer); ``results``: the
     number of results shown, 0 to 100,000; ``clicked_id``: the article opened from the results (or null);
     ``search_id``: the widget's random id, the same one again replaces that report."""
     problems: list[dict] = []
     _check_common(data, SEARCH_FIELDS, ("lang", "query", "results"), catalogue, problems)
-    query = data.get("query")
+    query, cleaned = data.get("query"), None
     if "query" in data:
+        before = len(problems)
         _check_text(query, "query", MAX_QUERY, problems, frozenset(), trimmed=True)
+        if len(problems) == before:
+            cleaned = _clean_query(query, problems)
     results = data.get("results")
     if "results" in data:
         if isinstance(results, bool) or not isinstance(results, int):
@@ -243,4 +247,22 @@ def validate_search(data: dict, catalogue: Catalogue, now: datetime | None = Non
     _check_random_id(data, "search_id", problems)
     _raise(problems)
     created = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    return Search(data["lang"], clean(query), results, data.get("clicked_id"), created, data.get("search_id"))
+    return Search(data["lang"], cleaned, results, data.get("clicked_id"), created, data.get("search_id"))
+
+
+def _clean_query(query: str, problems: list[dict]) -> str | None:
+    """The query as it will be stored (``queries``), or None with the problem named: checked here, so that
+    the database never has to refuse it (its CHECK is 1 to MAX_STORED_QUERY characters)."""
+    normalised = normalise(query)
+    if not normalised:
+        message = "is empty once invisible characters (zero-width spaces, joiners, bidi marks) are removed"
+    elif len(normalised) > MAX_QUERY:
+        message = (f"too long once normalised (Unicode NFKC expands some characters): at most {MAX_QUERY} "
+                   f"characters (got {len(normalised)})")
+    else:
+        cleaned = scrub(normalised)
+        if len(cleaned) <= MAX_STORED_QUERY:
+            return cleaned
+        message = f"too long once personal data is replaced by placeholders: at most {MAX_STORED_QUERY} characters"
+    problems.append({"field": "query", "message": message})
+    return None
