@@ -262,6 +262,9 @@ def on_page_markdown(markdown, page, config, files):
     article = _article_of_file(page.file) if "catalogue" in STATE else None
     if article is not None and not article.listed:
         page.meta["search"] = {"exclude": True}          # Material's search plugin skips the page
+    elif article is not None and article.keywords:
+        # searched like tags (searchindex.tune: the hidden keywords field), never shown
+        page.meta["tags"] = list(article.tags) + [k for k in article.keywords if k not in article.tags]
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
         if _french(config):

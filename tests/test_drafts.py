@@ -261,3 +261,17 @@ def test_a_new_empty_draft_passes_check_the_build_and_the_preview(tmp_path, caps
     catalogue = content.load(project / "docs", ("fr", "en"), "fr", root=project)
     assert sorted((p.file, p.line, p.message) for p in catalogue.problems) == [
         (f"docs/{lang}/settings/how-to-set-epsilon.md", body_line(md), NO_TEXT) for lang, md in zip(("en", "fr"), files[::-1])]
+
+
+def test_a_draft_written_in_french_first_has_no_parity_problem_until_it_is_published(tmp_path):
+    """Writers write the French first: while both files are drafts, the English one may still be empty
+    of sections and links; once `status: draft` goes, parity holds again, on the translation's line."""
+    project = tiny_project(tmp_path / "project")
+    add(project, "gamma", 3, "draft")
+    edit(project, "fr/settings/gamma.md", "## Que choisir", "## Une nouvelle section {#new}\n\nTexte.\n\n## Que choisir")
+    n, out = run_check(project)
+    assert n == 0, out
+    for lang in ("fr", "en"):
+        edit(project, f"{lang}/settings/gamma.md", "status: draft\n", "")
+    n, out = run_check(project)
+    assert n >= 1 and "docs/en/settings/gamma.md:" in out and "'##' sections" in out, out

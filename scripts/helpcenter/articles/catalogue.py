@@ -48,6 +48,7 @@ class Article:
     owner: str = ""
     status: str = "published"      # published, draft or unlisted
     source: str = ""               # translations: the source's commit they match (``source``)
+    keywords: list[str] = field(default_factory=list)   # what readers type that the text does not say
 
     @property
     def listed(self) -> bool:
@@ -210,7 +211,7 @@ class Catalogue:
                 reviewed=frontmatter.parse_date(meta.get("reviewed")),
                 owner=str(meta.get("owner") or "").strip(),
                 status=meta.get("status") if meta.get("status") in frontmatter.STATUSES else "published",
-                source=str(meta.get("source") or "").lower())
+                source=str(meta.get("source") or "").lower(), keywords=_strs(meta.get("keywords")))
             language.articles[rel] = article
             if not has_text(fm.body) and article.status != "draft":     # a draft is not published
                 self.problems.append(Problem(

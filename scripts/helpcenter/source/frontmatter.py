@@ -268,6 +268,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
                              f"one sentence ({DESCRIPTION_MIN}-{DESCRIPTION_MAX} characters) for listings and <meta>"),
         "related": Field(_list_of(_int(1), "article ids"), False, "ids of related articles, shown first, in order"),
         "tags": Field(_list_of(_text(2, 40), "short words"), False, "short keywords, used to rank related articles"),
+        "keywords": Field(_list_of(_text(2, 80), "words or questions"), False,
+                          "what readers type for this article that its text does not say (searched, never shown)"),
         "weight": Field(_int(0), False, "popularity when no statistics exist (e.g. view counts)"),
         "review": Field(_list_of(_one_of(REVIEW_CODES), "review codes"), False,
                         "what is left to complete: " + ", ".join(REVIEW_CODES)),
