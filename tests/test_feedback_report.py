@@ -173,3 +173,52 @@ def test_report_reads_postgresql_as_sqlite(filled):
     from_sqlite = json.loads(report(tmp_path, cat, "--format", "json"))
     assert {k: v for k, v in from_pg.items() if k != "generated"} \
         == {k: v for k, v in from_sqlite.items() if k != "generated"}
+
+
+FORMULAS = ["aide;=1+1;", "=1+1", "+cmd|' /c calc'!a0", "-2+3", "@sum(a1)", '"=1+1"', "a,=1+1", "a;+1",
+            "a, -1+1", "x; @a", "ok;'=1", "=1;=2,=3"]
+
+
+def _cells_as_a_spreadsheet_may_split(out: str):
+    """Every cell of the CSV as a spreadsheet could read it: split by the csv module, or naively on ",",
+    ";" or a tab (no quote handling), line by line; spaces and double quotes around a cell stripped."""
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(out, newline=""), delimiter=delimiter):
+            yield from row
+        for line in out.replace("\r\n", "\n").split("\n"):
+            yield from line.split(delimiter)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_no_csv_cell_starts_a_formula_whatever_the_separator(tmp_path):
+    """Queries a reader could type to run a formula in the spreadsheet the report is opened in: through
+    the real database and the real command, no cell, however the line is split, starts one."""
+    cat = write_catalogue(tmp_path / "kb-catalogue.json")
+    storage = SQLiteStorage(tmp_path / "f.sqlite3")
+    storage.record([Search("fr", q, 0) for q in FORMULAS])
+    storage.close()
+    out = report(tmp_path, cat, "--format", "csv", "--days", "0")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    subjects = {r["subject"] for r in rows if r["section"] == "zero_result_query"}
+    assert subjects == {"aide;'=1+1;", "'=1+1", "'+cmd|' /c calc'!a0", "'-2+3", "'@sum(a1)", "'\"=1+1\"",
+                        "a,'=1+1", "a;'+1", "a,' -1+1", "x;' @a", "ok;''=1", "'=1;'=2,'=3"}
+    assert all(line.startswith('"') for line in out.splitlines())              # every cell quoted
+    dangerous = [cell for cell in _cells_as_a_spreadsheet_may_split(out)
+                 if cell.strip(' "')[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(cell.strip(' "'))]
+    assert dangerous == []
+
+
+@pytest.mark.parametrize("text,safe", [
+    ("=1", "'=1"), (" =1", "' =1"), ('"=1', "'\"=1"), ("a\t=1", "a\t'=1"), ("\t=1", "'\t'=1"),
+    ("a\r=1", "a\r'=1"), ("a\n+1", "a\n'+1"), ("\rx", "'\rx"), ("e-mail", "e-mail"), ("2 offres", "2 offres"),
+])
+def test_csv_text_neutralises_every_place_a_cell_can_start(text, safe):
+    from feedback.formats import csv_text
+    assert csv_text(text) == safe

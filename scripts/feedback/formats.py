@@ -6,20 +6,26 @@
 * ``json``: the data itself (UTF-8, ratios as fractions, dates ISO);
 * ``csv``: one table, a row per item, the ``section`` column telling which list it belongs to
   (``trend``, ``least_helpful``, ``top_query``, ``zero_result_query``, ``no_click_query``), empty cells
-  where a column does not apply; a text cell that a spreadsheet would take for a formula (starting with
-  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``.
+  where a column does not apply; every cell quoted; no text can start a formula, whatever separator the
+  spreadsheet splits on (``csv_text``).
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 
 from .stats import plural, safe_text
 from .storage import REASONS
 
 FORMATS = ("text", "json", "csv")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet may split a line on "," (the file's separator), ";" (its locale's) or a tab, and a naive one
+# splits lines on a line break: every place where a cell could start, then spaces and quotes it may strip,
+# then a character that starts a formula.
+SPLITTERS = ",;\t\r\n"
+_CELL_START = re.compile(r"(^|[,;\t\r\n])(?=[ \"']*[=+\-@\t\r])")
 QUERY_SECTIONS = (("top_queries", "top_query"), ("zero_result_queries", "zero_result_query"),
                   ("no_click_queries", "no_click_query"))
 CSV_COLUMNS = ("section", "lang", "id", "subject", "searches", "zero_results", "clicks", "click_rate", "votes",
@@ -39,14 +45,22 @@ def as_json(data: dict) -> str:
 
 # ------------------------------------------------------------------------------------------------- CSV
 
+def csv_text(text: str) -> str:
+    """Text no spreadsheet runs as a formula: a ``'`` is put at the start of the cell and right after each
+    ``,``, ``;``, tab or line break when what follows (after spaces and quotes) starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return: ``aide;=1+1;`` -> ``aide;'=1+1;``, ``=1`` -> ``'=1``."""
+    return _CELL_START.sub(r"\1'", text)
+
+
 def csv_cell(value) -> str | int | float:
-    """A cell a spreadsheet shows as it is: no formula, None as empty, ratios as plain numbers."""
+    """A cell a spreadsheet shows as it is: no formula, None as empty, ratios as plain numbers (numbers are
+    ours, never text from a reader: -2 stays a number)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return round(value, 4)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return csv_text(value)
     return value
 
 
@@ -66,7 +80,7 @@ def as_csv(data: dict) -> str:
                 rows.append({"section": section, "lang": lang, "subject": q["query"],
                              **{k: q[k] for k in ("searches", "zero_results", "clicks", "click_rate")}})
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
