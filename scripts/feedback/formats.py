@@ -25,7 +25,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # splits lines on a line break: every place where a cell could start, then spaces and quotes it may strip,
 # then a character that starts a formula.
 SPLITTERS = ",;\t\r\n"
-_CELL_START = re.compile(r"(^|[,;\t\r\n])(?=[ \"']*[=+\-@\t\r])")
+_CELL_START = re.compile(rf"(^|[{SPLITTERS}])(?=[ \"']*[{re.escape(''.join(FORMULA_START))}])")
 QUERY_SECTIONS = (("top_queries", "top_query"), ("zero_result_queries", "zero_result_query"),
                   ("no_click_queries", "no_click_query"))
 CSV_COLUMNS = ("section", "lang", "id", "subject", "searches", "zero_results", "clicks", "click_rate", "votes",
