@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import http.client
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -20,10 +22,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from fixtures import tiny_project
+from preview.parallel import cores
 
 TIMEOUT = 180          # seconds: the machine may be shared; only a bound, never an assertion on speed
 MODES = {"a process per language": [], "one process": ["--one-process"]}
@@ -232,5 +236,45 @@ def test_the_preview_never_redirects_off_site_and_answers_odd_paths_without_a_tr
         assert raw_get(preview, "/%00")[0] == 400
         assert preview.get("en/settings/alpha/")[0] == 200                         # still serving
         assert "Traceback" not in preview.output and "500" not in preview.output, preview.output
+    finally:
+        preview.close()
+
+
+def language_process(preview: Preview, lang: str) -> int:
+    """The PID of the preview's process for ``lang`` (a child running ``preview.parallel.worker_main``)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            args = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue                                   # ended meanwhile
+        if ppid == preview.proc.pid and any(b"worker_main" in a for a in args) and args[-2:] == [lang.encode(), b""]:
+            return int(stat.parent.name)
+    raise AssertionError(f"no {lang} process under the preview ({preview.proc.pid})")
+
+
+@pytest.mark.skipif(cores() < 2, reason="one process per language needs two cores")
+def test_a_language_process_killed_is_restarted_and_the_next_save_shows(project):
+    md = project / "docs/en/settings/alpha.md"
+    text = md.read_text(encoding="utf-8")
+    preview = Preview(project)
+    try:
+        preview.wait_page("en/settings/alpha/", lambda s, t: s == 200)
+        killed = language_process(preview, "en")
+        os.kill(killed, signal.SIGKILL)                 # as the OOM killer does
+        seen = len(preview.lines)
+        text = text.replace("Choose the default value.", "Choose the default value, after a crash.")
+        write(md, text)
+        preview.wait_page("en/settings/alpha/", lambda s, t: "after a crash" in body(t) and banner(t) is None)
+        preview.wait_output(r"the en process ended \(killed by SIGKILL", after=seen)
+        preview.wait_output(r"the en process was restarted: full build of en", after=seen)
+        assert language_process(preview, "en") != killed
+        assert preview.get("settings/alpha/")[0] == 200 and preview.get("en/")[0] == 200
+
+        # the new process goes on with the incremental saves
+        text = text.replace("after a crash", "after a crash and a restart")
+        write(md, text)
+        preview.wait_page("en/settings/alpha/", lambda s, t: "after a crash and a restart" in body(t))
+        assert "Traceback" not in preview.output and "NOT" not in preview.output, preview.output
     finally:
         preview.close()
