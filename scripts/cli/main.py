@@ -35,7 +35,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli import lifecycle
+from cli import importing, lifecycle
 from cli.articles import cmd_new, cmd_status
 from cli.build import cmd_build, cmd_nginx, cmd_serve
 from cli.check import cmd_check
@@ -117,6 +117,7 @@ def main(argv=None) -> int:
     p.add_argument("--complete", action="store_true", help="do not mark the article 'review: [missing-content]'")
     p.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
     p.set_defaults(func=cmd_new)
+    importing.add_parser(sub, ROOT)     # import wordpress|zendesk|nginx (cli/importing.py)
     args = parser.parse_args(argv)
     return args.func(args)
 
