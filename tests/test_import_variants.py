@@ -1,0 +1,88 @@
+"""The other sources of ``scripts/docs.py import``: WordPress + WPML, a monolingual WordPress export (both
+namespace forms, WXR 1.0 to 1.2) and Zendesk's Help Center API; each imported project builds strictly and
+passes the checks."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fixtures import exports, tiny_project
+from importer import api
+from importer.model import SourceError
+from sitebuild.build import build_site
+
+
+def front(md: Path) -> tuple[dict, str]:
+    _, head, body = md.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+def builds_and_checks(project: Path, tmp_path: Path) -> None:
+    from cli.check import run_check
+    site = tmp_path / "site"
+    proc = build_site(project / "mkdocs.yml", site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNING" not in proc.stderr, proc.stderr
+    assert run_check(project / "mkdocs.yml", site) == 0
+
+
+def test_wpml_pairs_and_categories(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    export = tmp_path / "wpml.xml"
+    export.write_text(exports.wxr("wpml", version="1.1"), encoding="utf-8")
+    report = api.import_wordpress(export, project, uploads=exports.write_uploads(tmp_path / "up"))
+    assert report.pairs == 4 and report.articles == {"fr": 5, "en": 5}
+    en, _ = front(project / "docs/en/settings/payment-method-deletion.md")
+    fr, _ = front(project / "docs/fr/settings/payment-method-deletion.md")
+    assert en["id"] == fr["id"] and fr["title"].startswith("Comment activer")
+    builds_and_checks(project, tmp_path)
+
+
+@pytest.mark.parametrize("version, https_ns", [("1.0", False), ("1.2", True)])
+def test_monolingual_export_into_a_new_category(tmp_path, version, https_ns):
+    project = tiny_project(tmp_path / "project")
+    posts = [p[:7] + ("guides",) + p[8:] for p in exports.POSTS]           # a category the project lacks
+    export = tmp_path / "fr.xml"
+    export.write_text(exports.wxr("none", https_ns=https_ns, version=version, posts=posts, lang="fr"), encoding="utf-8")
+    report = api.import_wordpress(export, project, lang="fr")
+    assert report.articles == {"fr": 5, "en": 5} and report.pairs == 0
+    assert report.categories == ["guides"]
+    for lang in ("fr", "en"):
+        meta, _ = front(project / "docs" / lang / "guides/index.md")
+        assert 30 <= len(meta["description"]) <= 170
+    meta, body = front(project / "docs/en/guides/suppression-moyen-de-paiement.md")
+    assert meta["status"] == "draft" and "Si vos clients" in body     # untranslated: to translate
+    assert all("untranslated" in " ".join(d["reasons"]) for d in report.drafts)
+    builds_and_checks(project, tmp_path)
+
+
+def test_zendesk_help_center_api_export(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    folder = exports.zendesk(tmp_path / "zendesk")
+    report = api.import_zendesk(folder, project)
+    assert report.pairs == 2 and not report.drafts, report.as_dict()
+    assert report.categories == ["settings/customer-portal"]     # the section, in the existing "settings"
+    path = next((project / "docs/en").rglob("delete-a-payment-method.md"))
+    en, en_body = front(path)
+    fr, fr_body = front(project / "docs/fr" / path.relative_to(project / "docs/en"))
+    assert en["id"] == fr["id"] and fr["title"] == "Supprimer un moyen de paiement" and en["weight"] == 7
+    assert "(customer-emails.md)" in en_body and "(customer-emails.md)" in fr_body
+    assert re.findall(r"\{#([a-z-]+)\}", en_body) == re.findall(r"\{#([a-z-]+)\}", fr_body) == ["steps"]
+    cat, _ = front(path.parent / "index.md")
+    assert cat["title"] == "Customer Portal"
+    builds_and_checks(project, tmp_path)
+    again = api.import_zendesk(folder, project)
+    assert again.already_imported == 4 and again.files == []
+
+
+def test_zendesk_truncated_json_names_the_file_and_line(tmp_path):
+    folder = exports.zendesk(tmp_path / "zendesk")
+    text = (folder / "articles.json").read_text()
+    (folder / "articles.json").write_text(json.dumps(json.loads(text), indent=1)[:300])
+    with pytest.raises(SourceError) as err:
+        api.import_zendesk(folder, tiny_project(tmp_path / "project"))
+    assert str(err.value).startswith(f"{folder / 'articles.json'}:") and "truncated" in str(err.value)
