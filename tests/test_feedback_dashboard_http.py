@@ -1,8 +1,11 @@
-"""GET /dashboard on the collector, over real HTTP: absent without a token, 401 without the right one, the
-dashboard of the data the service recorded with the right one, with its own CSP and no CORS."""
+"""/dashboard on the collector, over real HTTP: absent without a token; the token only in a header or
+through the sign-in form (a session cookie), never in the address (400, not logged); the sign-in page
+without the right one (401); the dashboard of the data the service recorded with it, with its own CSP and
+no CORS."""
 from __future__ import annotations
 
 import asyncio
+import json
 import warnings
 
 import httpx
@@ -28,7 +31,7 @@ def served(tmp_path_factory):
     """A service with a dashboard token, holding votes it received over HTTP."""
     from feedback_support import start_service
     workdir = tmp_path_factory.mktemp("dashboard-http")
-    with start_service(workdir, extra=["--dashboard-token", TOKEN]) as s:
+    with start_service(workdir, extra=["--dashboard-token", TOKEN, "--log-level", "debug"]) as s:
         for value in ("yes", "yes", "yes"):
             assert httpx.post(s.url("/api/feedback"), json={"id": 1, "lang": "fr", "value": value}).status_code == 201
         assert httpx.post(s.url("/api/feedback"), json={"id": 1, "lang": "fr", "value": "no", "comment": COMMENT,
@@ -41,37 +44,63 @@ def served(tmp_path_factory):
 
 def test_without_a_configured_token_there_is_no_dashboard(service_factory):
     s = service_factory()
-    for r in (get(s), get(s, f"/dashboard?token={TOKEN}"), get(s, Authorization=f"Bearer {TOKEN}")):
+    for r in (get(s), get(s, f"/dashboard?token={TOKEN}"), get(s, Authorization=f"Bearer {TOKEN}"),
+              httpx.post(s.url("/dashboard"), data={"token": TOKEN})):
         assert r.status_code == 404 and r.json() == {"error": "not found"}
 
 
-@pytest.mark.parametrize("path,headers", [
-    ("/dashboard", {}),
-    ("/dashboard?token=", {}),
-    ("/dashboard?token=wrong", {}),
-    (f"/dashboard?token={TOKEN[:-1]}", {}),                   # a prefix is not the token
-    (f"/dashboard?token={TOKEN}x", {}),
-    ("/dashboard", {"Authorization": "Bearer wrong-token-0123456789abcdef"}),
-    ("/dashboard", {"Authorization": f"Basic {TOKEN}"}),
-    ("/dashboard", {"Authorization": "Bearer"}),
-    ("/dashboard?token=wrong", {"Authorization": "Bearer also-wrong"}),
+def assert_sign_in_page(r: httpx.Response, status: int, problem: str | None = None):
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    csp = r.headers.get_list("content-security-policy")
+    assert len(csp) == 1 and "form-action 'self'" in csp[0] and "script" not in csp[0]
+    assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "same-origin"
+    assert "set-cookie" not in r.headers
+    form = BeautifulSoup(r.text, "html.parser").find("form")
+    assert (form["method"], form["action"]) == ("post", "/dashboard")
+    assert form.find("input", attrs={"name": "token"})["type"] == "password"
+    assert "Authorization: Bearer &lt;token&gt;" in r.text
+    if problem:
+        assert problem in BeautifulSoup(r.text, "html.parser").get_text()
+    assert COMMENT not in r.text and "<svg" not in r.text and TOKEN not in r.text
+
+
+@pytest.mark.parametrize("path", [
+    f"/dashboard?token={TOKEN}",                               # the right token, in the address: refused
+    "/dashboard?token=",
+    "/dashboard?token=wrong",
+    f"/dashboard?x=1&token={TOKEN}",
+    "/dashboard?lang=fr",                                      # the dashboard takes nothing in its address
 ])
-def test_a_missing_or_wrong_token_is_401(served, path, headers):
-    r = get(served, path, **headers)
-    assert r.status_code == 401 and r.headers["content-type"] == "application/json"
-    assert "token" in r.json()["error"] and r.headers["www-authenticate"].startswith("Bearer")
-    assert COMMENT not in r.text
+def test_anything_in_the_address_is_refused_with_how_to_sign_in_and_never_logged(served, path):
+    for r in (get(served, path), get(served, path, Authorization=f"Bearer {TOKEN}"),
+              httpx.post(served.url(path), data={"token": TOKEN})):
+        assert_sign_in_page(r, 400, "The dashboard takes nothing in its address")
+    assert TOKEN not in served.log_text() and "token=" not in served.log_text()
 
 
-@pytest.mark.parametrize("how", ["header", "query"])
-def test_the_dashboard_shows_the_recorded_data_with_its_own_headers(served, how):
-    r = get(served, f"/dashboard?token={TOKEN}") if how == "query" else get(served, Authorization=f"Bearer {TOKEN}")
+@pytest.mark.parametrize("headers", [
+    {},
+    {"Authorization": "Bearer wrong-token-0123456789abcdef"},
+    {"Authorization": f"Basic {TOKEN}"},
+    {"Authorization": "Bearer"},
+    {"Cookie": "kb_dashboard=forged"},
+    {"Cookie": "kb_dashboard=99999999999.00"},
+    {"Cookie": f"kb_dashboard={TOKEN}"},                       # the token itself is not a session
+])
+def test_a_missing_or_wrong_credential_gets_the_sign_in_page_401(served, headers):
+    r = get(served, **headers)
+    assert_sign_in_page(r, 401)
+    assert r.headers["www-authenticate"].startswith("Bearer")
+
+
+def assert_dashboard(r: httpx.Response):
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "text/html; charset=utf-8"
     # one Content-Security-Policy (the Guard's stricter one is not added on top), inline styles only
     csp = r.headers.get_list("content-security-policy")
     assert len(csp) == 1 and "default-src 'none'" in csp[0] and "style-src 'unsafe-inline'" in csp[0]
-    assert "script" not in csp[0]
+    assert "script" not in csp[0] and "form-action 'none'" in csp[0]
     assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["referrer-policy"] == "no-referrer" and "set-cookie" not in r.headers
     soup = BeautifulSoup(r.text, "html.parser")
@@ -82,6 +111,65 @@ def test_the_dashboard_shows_the_recorded_data_with_its_own_headers(served, how)
     assert COMMENT in soup.get_text()                        # the comment, as text
     assert "rien du tout" in soup.get_text()                 # the search that found nothing
     assert "<b>Exporter</b>" not in r.text                  # escaped, never markup
+
+
+def test_the_dashboard_shows_the_recorded_data_for_the_bearer_header(served):
+    assert_dashboard(get(served, Authorization=f"Bearer {TOKEN}"))
+
+
+def session_cookie(r: httpx.Response) -> dict:
+    [header] = r.headers.get_list("set-cookie")
+    name_value, *attributes = [part.strip() for part in header.split(";")]
+    name, _, value = name_value.partition("=")
+    return {"name": name, "value": value, **{a.partition("=")[0].lower(): a.partition("=")[2] for a in attributes}}
+
+
+def test_the_sign_in_form_sets_a_session_cookie_then_shows_the_dashboard(served):
+    with httpx.Client(base_url=served.base_url, timeout=60) as browser:
+        r = browser.post("/dashboard", data={"token": TOKEN}, headers={"Origin": served.base_url})
+        assert r.status_code == 303 and r.headers["location"] == "/dashboard"
+        cookie = session_cookie(r)
+        assert cookie["name"] == "kb_dashboard" and TOKEN not in cookie["value"]
+        assert (cookie["path"], cookie["samesite"], cookie["max-age"]) == ("/dashboard", "Strict", "43200")
+        assert "httponly" in cookie and "secure" not in cookie            # plain HTTP here: no Secure
+        assert_dashboard(browser.get(r.headers["location"]))              # the client keeps the cookie
+    # the same cookie from another client works too, until it expires (it is the session, not the address)
+    assert_dashboard(get(served, Cookie=f"kb_dashboard={cookie['value']}"))
+    expired = f"kb_dashboard=1.{cookie['value'].partition('.')[2]}"
+    assert_sign_in_page(get(served, Cookie=expired), 401)
+
+
+@pytest.mark.parametrize("data,content_type,status", [
+    ({"token": "wrong-token-0123456789abcdef"}, None, 401),
+    ({"token": ""}, None, 401),
+    ({"password": TOKEN}, None, 401),
+    ({"token": [TOKEN, TOKEN]}, None, 401),                                   # one token, not two
+    ({"token": TOKEN}, "application/json", 415),
+    ({"token": "x" * 2000}, None, 413),
+])
+def test_a_wrong_sign_in_sets_no_cookie(served, data, content_type, status):
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = json.dumps(dict(data)) if content_type == "application/json" else None
+    r = httpx.post(served.url("/dashboard"), data=None if body else data, content=body, headers=headers)
+    assert_sign_in_page(r, status)
+
+
+def test_the_cookie_is_secure_when_the_page_is_https_and_cross_site_forms_are_refused(service_factory, tmp_path):
+    s = service_factory(tmp_path, extra=["--dashboard-token", TOKEN, "--forwarded-allow-ips", "127.0.0.1"])
+    behind_tls = httpx.post(s.url("/dashboard"), data={"token": TOKEN}, headers={"X-Forwarded-Proto": "https"})
+    assert behind_tls.status_code == 303 and "secure" in session_cookie(behind_tls)
+    from_https_page = httpx.post(s.url("/dashboard"), data={"token": TOKEN},
+                                 headers={"Origin": "https://help.example.org"})
+    assert from_https_page.status_code == 403                     # not an origin of this service
+    evil = httpx.post(s.url("/dashboard"), data={"token": TOKEN}, headers={"Origin": "https://evil.example"})
+    assert evil.status_code == 403 and "set-cookie" not in evil.headers
+    s2 = service_factory(tmp_path / "tls", extra=["--dashboard-token", TOKEN],
+                         origins=["https://help.example.org"])
+    r = httpx.post(s2.url("/dashboard"), data={"token": TOKEN}, headers={"Origin": "https://help.example.org"})
+    assert r.status_code == 303 and "secure" in session_cookie(r)
+    # a session of another token (the token was changed) is refused
+    other = service_factory(tmp_path / "other", extra=["--dashboard-token", TOKEN + "-changed"])
+    assert_sign_in_page(get(other, Cookie=f"kb_dashboard={session_cookie(r)['value']}"), 401)
 
 
 def test_no_cross_origin_access_to_the_dashboard(served):

@@ -26,6 +26,7 @@ import pytest
 
 from conftest import ROOT
 from nginx_support import Nginx, free_port
+from serving.nginx import DASHBOARD_NO_ARGS
 from sitebuild import build as site_build
 
 APP = "/srv/help-center"              # where README and the unit put the project
@@ -305,13 +306,23 @@ def test_the_dashboard_is_reached_through_nginx_with_its_token_only(deployed):
     assert "FEEDBACK_DASHBOARD_TOKEN" in (ROOT / "deploy" / "kb-feedback.service").read_text(encoding="utf-8")
     vote = deployed.http.post("/api/feedback", json={"id": 5, "lang": "en", "value": "no", "reason": "unclear"})
     assert vote.status_code == 201
-    for wrong in ({}, {"token": "not-the-token-0123456789"}):
-        r = deployed.http.get("/dashboard", params=wrong)
-        assert r.status_code == 401 and r.headers["content-type"].startswith("application/json"), r.text
-        assert "<svg" not in r.text
-    page = deployed.http.get("/dashboard", params={"token": DASHBOARD_TOKEN})
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "<svg" in page.text                                      # charts drawn by the collector
+    for wrong in ({}, {"Authorization": "Bearer not-the-token-0123456789"}):
+        r = deployed.http.get("/dashboard", headers=wrong)
+        assert r.status_code == 401 and r.headers["content-type"].startswith("text/html"), r.text
+        assert "<svg" not in r.text and '<form method="post" action="/dashboard">' in r.text   # the sign-in page
+    # a token in the address is refused by nginx itself: it never reaches the collector
+    in_address = deployed.http.get("/dashboard", params={"token": DASHBOARD_TOKEN})
+    assert in_address.status_code == 400 and in_address.text.strip() == DASHBOARD_NO_ARGS
+    # the sign-in form, as the browser posts it from the page (same origin): a session cookie, then the page
+    signed = deployed.http.post("/dashboard", data={"token": DASHBOARD_TOKEN}, headers={"Origin": deployed.url})
+    assert signed.status_code == 303 and signed.headers["location"] == "/dashboard"
+    cookie = signed.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and DASHBOARD_TOKEN not in cookie
+    session = cookie.split(";")[0]
+    for how in ({"Cookie": session}, {"Authorization": f"Bearer {DASHBOARD_TOKEN}"}):
+        page = deployed.http.get("/dashboard", headers=how)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "<svg" in page.text                                  # charts drawn by the collector
     from bs4 import BeautifulSoup
     reasons = re.search(r'<table class="reasons" lang="en">.*?</table>', page.text, re.S)   # the English table
     table = BeautifulSoup(reasons.group(0), "html.parser")
@@ -324,11 +335,44 @@ def test_the_dashboard_is_reached_through_nginx_with_its_token_only(deployed):
     assert page.headers["cache-control"] == "no-store"
     assert get(deployed, "/dashboard/").status_code == 404          # only that path goes to the collector
     for _ in range(50):                                             # the token never reaches the access log
-        if "/dashboard" in deployed.access_log.read_text(errors="replace"):
+        if '"GET /dashboard HTTP/1.1" 200' in deployed.access_log.read_text(errors="replace"):
             break
         time.sleep(0.1)
     log = deployed.access_log.read_text(errors="replace")
-    assert '"GET /dashboard HTTP/1.1" 200' in log and DASHBOARD_TOKEN not in log
+    assert '"GET /dashboard HTTP/1.1" 200' in log and '"POST /dashboard HTTP/1.1" 303' in log
+    assert '"GET /dashboard HTTP/1.1" 400' in log and DASHBOARD_TOKEN not in log
+    assert DASHBOARD_TOKEN not in deployed.nginx.error_log()
+    assert DASHBOARD_TOKEN not in deployed.collector_log.read_text(errors="replace")
+
+
+def test_with_the_collector_down_nginx_error_log_never_holds_the_token(deployed):
+    """nginx logs the request line of a request it could not pass on: the token is never in one."""
+    down = free_port()                                              # nothing listens there
+    python = str(deployed.app / ".venv" / "bin" / "python")
+    tmp_path = Path(tempfile.mkdtemp(prefix="kb-down-", dir="/tmp"))
+    os.chmod(tmp_path, 0o755)                                       # nginx's workers (www-data) go through it
+
+    def site_conf(listen: str) -> Path:
+        out = tmp_path / "down.conf"
+        p = subprocess.run([python, *shlex.split(NGINX_CMD), "--listen", listen, "--collector", f"127.0.0.1:{down}",
+                            "--access-log", str(tmp_path / "access.log"), "--out", str(out)],
+                           cwd=deployed.app, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        return out
+
+    nginx = Nginx(tmp_path / "nginx", site_conf)
+    try:
+        with httpx.Client(base_url=nginx.url, timeout=10) as http:
+            assert http.get("/dashboard", params={"token": DASHBOARD_TOKEN}).status_code == 400
+            assert http.get(f"/dashboard?x=1&token={DASHBOARD_TOKEN}").status_code == 400
+            assert http.get("/dashboard", headers={"Authorization": f"Bearer {DASHBOARD_TOKEN}"}).status_code == 502
+            assert http.post("/dashboard", data={"token": DASHBOARD_TOKEN}).status_code == 502
+        errors = nginx.error_log()
+        assert "/dashboard" in errors and "upstream" in errors    # the 502s were logged, with their request line
+        assert DASHBOARD_TOKEN not in errors and "token=" not in errors
+    finally:
+        nginx.stop()
+        shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def test_a_half_open_connection_flood_does_not_stop_health(deployed):

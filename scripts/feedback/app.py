@@ -13,12 +13,14 @@
                                 when the database cannot take votes (file deleted, not writable, disk full,
                                 unreachable)
     GET  /dashboard             only with a dashboard token (else 404): the HTML dashboard, for
-                                "Authorization: Bearer <token>" or ?token=<token>; 401 otherwise
-                                (``webdashboard``)
+                                "Authorization: Bearer <token>" or the session cookie; else the sign-in
+                                page (401); anything in the address (?token=...) -> 400 (``webdashboard``)
+    POST /dashboard             the sign-in form (token=...) -> 303 to /dashboard with the session cookie
 
 Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
-nothing. No cookies are set; the client address is used only in memory, for the rate limit and the
-daily vote limit (``limits``).
+nothing. No cookies are set, except the dashboard's session cookie for whoever signs in to it; the client
+address is used only in memory, for the rate limit, the daily limits and who may update a search
+(``limits``).
 
 Writes go through ``Batcher``: concurrent requests are written together in one transaction by one
 storage thread (group commit), and each request is answered 201 only once its transaction is committed.
@@ -177,10 +179,17 @@ def normalise_origin(origin: str) -> str:
     return origin.strip().rstrip("/").lower()
 
 
+def own_origin(scope) -> str:
+    """The origin the request was sent to, as a browser names it in ``Origin`` (scheme, Host header)."""
+    host = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"host"), "")
+    return normalise_origin(f"{scope.get('scheme', 'http')}://{host}")
+
+
 class Guard:
     """Pure ASGI middleware: CORS for the configured origins only (not for ``NO_CORS`` paths), refusal of
-    other origins, the per-client rate limit, and security headers on every response (a header the
-    response sets itself, e.g. the dashboard's Content-Security-Policy, is not added a second time)."""
+    other origins (a ``NO_CORS`` page may also be posted to from itself: the dashboard's sign-in form), the
+    per-client rate limit, and security headers on every response (a header the response sets itself, e.g.
+    the dashboard's Content-Security-Policy, is not added a second time)."""
 
     def __init__(self, app, origins: Iterable[str], limiter: RateLimiter):
         self.app = app
@@ -199,6 +208,8 @@ class Guard:
             elif name == b"access-control-request-headers":
                 req_headers = value.decode("latin-1")
         allowed = origin is not None and normalise_origin(origin) in self.origins
+        if origin is not None and not allowed and scope["path"] in NO_CORS:
+            allowed = normalise_origin(origin) == own_origin(scope)       # same origin: no CORS needed
         cors = allowed and scope["path"] not in NO_CORS
         extra = list(SECURITY_HEADERS) + [(b"vary", b"Origin")]
         if cors:
@@ -406,7 +417,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
             Route("/api/search", post_search, methods=["POST"]),
             Route("/api/feedback/summary", summary, methods=["GET"]),
             Route("/api/health", health, methods=["GET"]),
-            *([Route("/dashboard", dashboard.answer, methods=["GET"])] if dashboard else []),
+            *([Route("/dashboard", dashboard.answer, methods=["GET", "POST"])] if dashboard else []),
         ],
         exception_handlers={HTTPException: http_error, StorageError: storage_error, Exception: server_error},
         lifespan=lifespan,

@@ -36,6 +36,8 @@ API_BODY_MAX = "16k"          # the collector refuses bodies over 8 KB with its 
 # The access log keeps the path, never the query string nor the referrer: Material's search highlight puts
 # the words a reader searched for in the address of the result (?h=…), and a referrer carries it further.
 ACCESS_LOG = "/var/log/nginx/access.log"
+DASHBOARD_NO_ARGS = ("The dashboard takes nothing in its address (a token there ends up in logs): open /dashboard "
+                     "and sign in with its form, or send Authorization: Bearer <token>.")
 PRIVATE_LOG = ("log_format kb_private '$remote_addr [$time_local] \"$request_method $uri $server_protocol\" "
                "$status $body_bytes_sent \"$http_user_agent\"';")
 
@@ -204,9 +206,15 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         *_to_collector(),
         "    }",
         "",
-        "    # the support lead's dashboard: 404 unless the collector has a FEEDBACK_DASHBOARD_TOKEN, 401 without it",
-        "    # (the access log above never keeps its ?token=)",
+        "    # the support lead's dashboard: 404 unless the collector has a FEEDBACK_DASHBOARD_TOKEN; its sign-in",
+        "    # form posts the token, a cookie keeps the session. Nothing goes in its address: a query string",
+        "    # (a ?token=) is refused here, before the collector, whose absence the error log would record",
+        "    # with the whole request line",
         "    location = /dashboard {",
+        "        default_type text/plain;",
+        "        if ($args) {",
+        f'            return 400 "{DASHBOARD_NO_ARGS}\\n";',
+        "        }",
         *_to_collector(),
         "    }",
         "",
