@@ -23,6 +23,7 @@ class Report:
     links_kept: list = field(default_factory=list)      # {article, url}: links to the old site not imported
     external_links: int = 0
     anchors_dropped: list = field(default_factory=list) # {article, link}
+    links_to_drafts: list = field(default_factory=list) # {article, link}: unlinked (text kept) until published
     shortcodes: Counter = field(default_factory=Counter)
     redirects: int = 0                                  # old URLs as aliases (301 in nginx, a page in the build)
     nginx_redirects: int = 0                            # ?p=ID and old URLs only nginx can answer
@@ -42,6 +43,9 @@ class Report:
             out.append(f"{len(self.links_kept)} link(s) to pages of the old site that were not imported")
         if self.anchors_dropped:
             out.append(f"{len(self.anchors_dropped)} link(s) lost their #anchor (no such section in the target)")
+        if self.links_to_drafts:
+            out.append(f"{len(self.links_to_drafts)} link(s) to articles imported as drafts were turned into plain "
+                       "text: link them again once those are published")
         if self.shortcodes:
             out.append("shortcodes removed (their text kept): " + ", ".join(f"[{k}] ×{v}" for k, v in
                                                                         self.shortcodes.most_common()))
