@@ -29,6 +29,7 @@ from importer.model import LANGS, SourceError
 from importer.plan import ArticlePlan, FileOut, Plan
 
 MAPPING = "import-map.json"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ROUNDS = 10
 _ALIAS_PROBLEM = re.compile(r"alias '([^']+)'")
 _DRAFT_LINK = re.compile(r"^links to '([^']+)', a draft")
@@ -40,7 +41,7 @@ def render(meta: dict, body: str) -> str:
     for key, value in meta.items():
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
-    if yaml.safe_load("\n".join(lines[1:-1])) != meta:
+    if yaml.load("\n".join(lines[1:-1]), Loader=_LOADER) != meta:     # YAML-safe: reads back as written
         raise ValueError(f"front matter does not read back as written: {meta!r}")
     return "\n".join(lines) + "\n\n" + body
 
