@@ -86,3 +86,27 @@ def test_zendesk_truncated_json_names_the_file_and_line(tmp_path):
     with pytest.raises(SourceError) as err:
         api.import_zendesk(folder, tiny_project(tmp_path / "project"))
     assert str(err.value).startswith(f"{folder / 'articles.json'}:") and "truncated" in str(err.value)
+
+
+def test_hostile_values_stay_inside_the_docs_and_the_front_matter(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    evil = ('"\n---\nid: 1\nstatus: published\n# ', "../../../../etc/cron.d/x",
+            '<p>Text long enough to be a description sentence.</p><img src="https://www.proabono.com/wp-content/'
+            'uploads/../../../../etc/passwd" alt="x"/><a href="javascript:alert(1)">x</a>')
+    posts = [("40", "en", "pll_z", evil[1], evil[0] + "title?", evil[2], "publish", "../../x", "", None),
+             ("41", "fr", "pll_z", evil[1], "Titre : « ok » # non ?", evil[2], "publish", "../../x", "", None)]
+    export = tmp_path / "evil.xml"
+    export.write_text(exports.wxr("polylang", posts=posts), encoding="utf-8")
+    outside = {p for p in tmp_path.rglob("*")}
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    report = api.import_wordpress(export, project, uploads=uploads)
+    new = {p for p in tmp_path.rglob("*")} - outside
+    assert all((project / "docs") in p.parents or p.name == "import-map.json" for p in new if p.is_file()), new
+    (path,) = [f for f in report.files if f.startswith("docs/en/") and not f.endswith("index.md")]
+    meta, body = front(project / path)
+    assert "javascript:" not in body and any("not a web address" in n for n in report.notes)
+    assert meta["id"] == 3 and "status" not in meta and meta["title"].startswith('" --- id: 1')
+    assert ".." not in path and "etc" in path            # slugified: docs/en/x/etc-cron-d-x.md
+    assert report.images_missing                        # the traversal is not looked up
+    builds_and_checks(project, tmp_path)

@@ -319,6 +319,9 @@ class Planner:
             report.anchors_dropped.append({"article": art.path, "link": href})
             return ""
         ref, fragment, absolute = self.links.resolve(href, post.url)
+        if urlsplit(absolute).scheme not in ("http", "https"):      # javascript:, data:…: the text stays
+            report.notes.append(f"{art.path}: link {href[:60]!r} removed (not a web address)")
+            return ""
         if ref is None:
             if self.links.on_site(absolute) and urlsplit(absolute).scheme in ("http", "https"):
                 report.links_kept.append({"article": art.path, "url": absolute})
