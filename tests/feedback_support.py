@@ -76,8 +76,9 @@ class Service:
     """A running ``python -m feedback serve`` subprocess."""
 
     def __init__(self, workdir: Path, args: list[str], db: Path | None, timeout: float = 20,
-                 prefix: list[str] | tuple = ()):
+                 prefix: list[str] | tuple = (), preexec_fn=None):
         self.workdir, self.args, self.db, self.prefix = workdir, args, db, list(prefix)
+        self.preexec_fn = preexec_fn
         self.log = workdir / f"service-{uuid.uuid4().hex[:8]}.log"
         for attempt in range(5):           # a free port can be taken in between: try another one
             self.port = free_port()
@@ -86,7 +87,7 @@ class Service:
             with open(self.log, "ab") as out:
                 self.proc = subprocess.Popen(
                     [*self.prefix, sys.executable, "-m", "feedback", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                     *args], cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+                     *args], cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
             if self._wait_ready(timeout):
                 return
             if "address already in use" not in self.log_text().lower():
@@ -131,7 +132,7 @@ class Service:
     def restart(self) -> "Service":
         """The same command (same database) started again, on a new port."""
         self.stop()
-        return Service(self.workdir, self.args, self.db, prefix=self.prefix)
+        return Service(self.workdir, self.args, self.db, prefix=self.prefix, preexec_fn=self.preexec_fn)
 
     def __enter__(self):
         return self
@@ -142,17 +143,18 @@ class Service:
 
 def start_service(workdir: Path, catalogue: Path | None = None, *, db: Path | None = None,
                   database_url: str | None = None, origins=("http://127.0.0.1:8000",), rate_limit: int = 0,
-                  votes_per_day: int = 0,
-                  extra: list[str] | tuple = (), prefix: list[str] | tuple = ()) -> Service:
+                  votes_per_day: int = 0, searches_per_day: int = 0,
+                  extra: list[str] | tuple = (), prefix: list[str] | tuple = (), preexec_fn=None) -> Service:
     """Start the real service; ``catalogue`` defaults to a small hand-written one, the database to
-    ``workdir/feedback.sqlite3``; the rate limit and the daily vote limit are off unless given. ``prefix``: a command the service
-    runs under (e.g. ``["prlimit", "--nofile=256", "--"]``)."""
+    ``workdir/feedback.sqlite3``; the rate limit and the daily vote and search limits are off unless given. ``prefix``: a
+    command the service runs under (e.g. ``["prlimit", "--nofile=256", "--"]``); ``preexec_fn``: run in the service's
+    process before it starts (e.g. ``resource.setrlimit``)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if catalogue is None:
         catalogue = write_catalogue(workdir / "kb-catalogue.json")
     args = ["--catalogue", str(catalogue), "--rate-limit", str(rate_limit), "--votes-per-day", str(votes_per_day),
-            "--log-level", "warning"]
+            "--searches-per-day", str(searches_per_day), "--log-level", "warning"]
     if database_url:
         args += ["--database-url", database_url]
         db = None
@@ -161,7 +163,7 @@ def start_service(workdir: Path, catalogue: Path | None = None, *, db: Path | No
         args += ["--db", str(db)]
     for origin in origins:
         args += ["--origin", origin]
-    return Service(workdir, [*args, *extra], db, prefix=prefix)
+    return Service(workdir, [*args, *extra], db, prefix=prefix, preexec_fn=preexec_fn)
 
 
 @pytest.fixture

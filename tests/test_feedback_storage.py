@@ -168,6 +168,19 @@ def test_a_search_reported_again_with_its_search_id_is_replaced_and_counted_once
                                ("fr", "résilier abonnement", T0.date(), QueryCounts(1, 0, 1))]
 
 
+def test_a_search_that_may_not_replace_is_stored_only_when_its_id_is_new(backend):
+    """replace=False (the service did not see this client report that search_id today): never replaces a
+    stored report, even inside a batch that also holds a report allowed to replace."""
+    s = backend()
+    sid = "9d1c7a52-search-0009"
+    s.record([Search("fr", "facture", 2, None, T0, sid, replace=False)])             # new: stored
+    s.record([Search("fr", "spam", 0, 1, T0, sid, replace=False)])                    # not new: ignored
+    s.record([Search("fr", "spam", 0, 1, T0, sid, replace=False), Search("fr", "spam", 0, 2, T0, sid)])
+    assert s.search_days() == [("fr", "facture", T0.date(), QueryCounts(1, 0, 0))] and s.search_clicks() == []
+    s.record([Search("fr", "facture", 2, 3, T0, sid)])                                # allowed: replaced
+    assert s.search_clicks() == [(3, "fr", T0.date(), 1)]
+
+
 def test_only_the_scrubbed_normalised_query_is_stored(backend):
     s = backend()
     s.record([Search("fr", "Mon e-mail Jean.Dupont@Exemple.fr, tél 06 12 34 56 78", 0),

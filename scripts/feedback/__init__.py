@@ -15,10 +15,11 @@ Modules: ``catalogue`` (the build's article list), ``validation`` (request bodie
 queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;
 ``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases; ``databases``:
 which one a command opens), ``limits``
-(rate and daily vote limits per client), ``connections`` (read deadline and connection cap for uvicorn),
+(rate limit, daily vote and search limits per client, who may update a search), ``connections`` (read
+deadline and connection cap for uvicorn),
 ``app`` (the ASGI service), ``stats`` (export, and helpers the report and dashboard share), ``insights``
 (the report's data, built once), ``formats`` (the report as text, JSON, CSV), ``dashboard`` (the HTML
-dashboard), ``webdashboard`` (``GET /dashboard`` behind a token), ``cli`` (command line).
+dashboard), ``webdashboard`` (``/dashboard`` behind a token: header or sign-in form), ``cli`` (command line).
 """
 
 import os
@@ -31,6 +32,7 @@ DEFAULT_PORT = 8001
 DEFAULT_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 DEFAULT_RATE_LIMIT = 120  # requests per client address per minute; 0 turns the limit off
 DEFAULT_VOTES_PER_DAY = 20  # votes per article and language per client network per UTC day; 0 = no limit
+DEFAULT_SEARCHES_PER_DAY = 1000  # per client network per UTC day (a search's click not again); 0 = no limit
 
 
 def default_db() -> str:

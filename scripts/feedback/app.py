@@ -6,7 +6,8 @@
     POST /api/view              {"id", "lang", "url"?, "title"?} -> 201
     POST /api/search            {"lang", "query", "results", "clicked_id"?, "search_id"?} -> 201 (a search the
                                 reader settled on; only its cleaned query is kept, ``queries``; the same
-                                search_id again replaces that report)
+                                search_id again, from the same client address the same day, replaces that
+                                report; from another address -> 403; searches per network per day capped)
     GET  /api/feedback/summary  [?lang=fr] [&since=YYYY-MM-DD] -> per article and language: yes, no,
                                 helpful_ratio, views, reasons {code: n} (every code, 0 included)
     GET  /api/health            -> {"ok": true, "articles": N}, or 503 {"ok": false, "storage": "<why>", ...}
@@ -28,6 +29,7 @@ storage thread (group commit), and each request is answered 201 only once its tr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import math
@@ -43,9 +45,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_VOTES_PER_DAY
+from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_SEARCHES_PER_DAY, DEFAULT_VOTES_PER_DAY
 from .catalogue import Catalogue, CatalogueFile
-from .limits import RateLimiter, VoteLimiter
+from .limits import RateLimiter, SearchLimiter, VoteLimiter
+from .searches import Search
 from .storage import REASONS, Event, Rejected, Storage, StorageError, Vote
 from .validation import (MAX_BODY, Invalid, check_content_type, parse_json, validate_search, validate_view,
                          validate_vote)
@@ -291,12 +294,13 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
                max_batch: int = 500, write_timeout: float = 30.0, health_cache: float = HEALTH_CACHE,
                votes_per_day: int = DEFAULT_VOTES_PER_DAY, dashboard_token: str | None = None,
-               dashboard_cache: float = DASHBOARD_CACHE) -> Guard:
+               dashboard_cache: float = DASHBOARD_CACHE, searches_per_day: int = DEFAULT_SEARCHES_PER_DAY) -> Guard:
     """The service as an ASGI app. The caller opens and closes ``storage``. ``dashboard_token``: serve
     ``GET /dashboard`` to whoever gives it (``webdashboard``; TokenError when it is too weak)."""
     articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
     batcher = Batcher(storage, max_batch, write_timeout)
     votes = VoteLimiter(votes_per_day)
+    searches = SearchLimiter(searches_per_day)
     dashboard = (DashboardPage(dashboard_token, storage, batcher, articles, dashboard_cache, json_response)
                  if dashboard_token else None)
 
@@ -311,6 +315,16 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                     return json_response({"error": "too many votes for this article from your network today; "
                                                    "try again tomorrow"}, 429,
                                          {"retry-after": str(math.ceil(wait))})
+            if isinstance(event, Search):
+                verdict, wait = searches.check(request.client, event.lang, event.search_id)
+                if wait:
+                    return json_response({"error": "too many searches from your network today; try again "
+                                                   "tomorrow"}, 429, {"retry-after": str(math.ceil(wait))})
+                if verdict == SearchLimiter.FOREIGN:
+                    raise Invalid(403, "search_id: this search was reported from another address; a search is "
+                                       "updated only by the page that reported it",
+                                  [{"field": "search_id", "message": "reported from another address"}])
+                event = dataclasses.replace(event, replace=verdict == SearchLimiter.UPDATE)
             await batcher.submit(event)
         except Invalid as exc:
             return json_response(exc.body(), exc.status)

@@ -11,7 +11,7 @@
 
 Every option can also come from the environment: FEEDBACK_HOST, FEEDBACK_PORT, FEEDBACK_DB,
 FEEDBACK_DATABASE_URL, FEEDBACK_CATALOGUE, FEEDBACK_ORIGINS (comma-separated), FEEDBACK_RATE_LIMIT,
-FEEDBACK_VOTES_PER_DAY, FEEDBACK_MAX_CONNECTIONS, FEEDBACK_READ_TIMEOUT, FEEDBACK_DASHBOARD_TOKEN.
+FEEDBACK_VOTES_PER_DAY, FEEDBACK_SEARCHES_PER_DAY, FEEDBACK_MAX_CONNECTIONS, FEEDBACK_READ_TIMEOUT, FEEDBACK_DASHBOARD_TOKEN.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import (DEFAULT_CATALOGUE, DEFAULT_DB_HELP, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_STATS,
-               DEFAULT_VOTES_PER_DAY, default_db)
+from . import (DEFAULT_CATALOGUE, DEFAULT_DB_HELP, DEFAULT_ORIGINS, DEFAULT_PORT, DEFAULT_RATE_LIMIT,
+               DEFAULT_SEARCHES_PER_DAY, DEFAULT_STATS, DEFAULT_VOTES_PER_DAY, default_db)
 from .catalogue import Catalogue, CatalogueError, CatalogueFile
 from .formats import FORMATS
 from .insights import PERIOD_DAYS
@@ -80,12 +80,14 @@ def cmd_serve(args) -> int:
     try:
         storage.check_writable()        # a service that cannot store a vote must not start (and say why)
         app = create_app(storage, catalogue, origins=origins, rate_limit=args.rate_limit,
-                         votes_per_day=args.votes_per_day, dashboard_token=args.dashboard_token or None)
+                         votes_per_day=args.votes_per_day, dashboard_token=args.dashboard_token or None,
+                         searches_per_day=args.searches_per_day)
         limits = Limits(args.max_connections, args.read_timeout)
         print(f"feedback collector: http://{args.host}:{args.port}/api/feedback  storage {storage.describe()}  "
               f"catalogue {args.catalogue} ({len(catalogue.current())} articles)  origins {', '.join(origins)}  "
               f"rate limit {args.rate_limit or 'off'}{'/min per client' if args.rate_limit else ''}  "
               f"votes {args.votes_per_day or 'unlimited'}{'/article/network/day' if args.votes_per_day else ''}  "
+              f"searches {args.searches_per_day or 'unlimited'}{'/network/day' if args.searches_per_day else ''}  "
               f"at most {limits.max_connections} connections, {limits.read_timeout:g} s per request  "
               f"dashboard {'/dashboard (token)' if args.dashboard_token else 'off'}",
               file=sys.stderr, flush=True)
@@ -174,6 +176,10 @@ def main(argv=None) -> int:
                    default=int(env("FEEDBACK_VOTES_PER_DAY", DEFAULT_VOTES_PER_DAY)),
                    help="votes per article and language per client network (IPv4 /24, IPv6 /48) per UTC day, "
                         f"0 = no limit (default {DEFAULT_VOTES_PER_DAY}); a vote reported again is not counted again")
+    s.add_argument("--searches-per-day", type=_positive, metavar="N",
+                   default=int(env("FEEDBACK_SEARCHES_PER_DAY", DEFAULT_SEARCHES_PER_DAY)),
+                   help="searches per client network (IPv4 /24, IPv6 /48) per UTC day, 0 = no limit (default "
+                        f"{DEFAULT_SEARCHES_PER_DAY}); a search reported again (its click) is not counted again")
     s.add_argument("--forwarded-allow-ips", default=env("FEEDBACK_FORWARDED_ALLOW_IPS"), metavar="IPS",
                    help="behind a reverse proxy: its address(es), so that X-Forwarded-For gives the client "
                         "address for the rate limit")

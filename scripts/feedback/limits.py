@@ -2,7 +2,8 @@
 
 ``RateLimiter``: requests per client address per minute (token bucket). ``VoteLimiter``: votes per article
 and language per client network per UTC day, against ballot stuffing (a script posting votes with a new
-``vote_id`` each time).
+``vote_id`` each time). ``SearchLimiter``: searches per client network per UTC day, the same kind of limit,
+and the rule that only the client address that reported a search may update it (its click).
 """
 from __future__ import annotations
 
@@ -112,3 +113,60 @@ class VoteLimiter:
         if vote_id is not None:
             entry[1].add(vote_id)
         return 0.0
+
+
+class SearchLimiter:
+    """Searches per client network per UTC day, and who may update a search.
+
+    * at most ``per_day`` searches per client network (``network``) per UTC day; 0 turns the cap off. The
+      same search reported again (its ``search_id``: the click after the settled search) is not counted
+      again; beyond, 429 until midnight UTC, like the daily vote limit;
+    * a search (``search_id``, ``lang``) may be reported again, and so replace the stored report, only by
+      the client address (``RateLimiter.key``: IPv4 address, IPv6 /64) that first reported it, the same
+      UTC day: the page that made it, in the reader's browser. Another address gets ``FOREIGN`` (refused);
+      a ``search_id`` this instance does not know (reported before a restart, on another instance, the
+      day before, or forgotten beyond ``max_keys``) is taken as a new search that may not replace anything
+      (``NEW``: stored only if no report with that id exists).
+
+    Per service instance, in memory only, forgotten at midnight UTC and on restart; at most ``max_keys``
+    networks and as many searches are kept (the oldest quarter is forgotten beyond)."""
+
+    NEW, UPDATE, FOREIGN = "new", "update", "foreign"
+
+    def __init__(self, per_day: int, max_keys: int = 100_000):
+        self.per_day = per_day
+        self.max_keys = max_keys
+        self._day: date | None = None
+        self._counts: dict[str, int] = {}
+        self._owners: dict[tuple[str, str], str] = {}       # (search_id, lang) -> client key
+
+    @staticmethod
+    def _bounded(table: dict, max_keys: int) -> None:
+        if len(table) >= max_keys:
+            for old in list(table)[:max(1, max_keys // 4)]:
+                del table[old]
+
+    def check(self, client, lang: str, search_id: str | None, now: datetime | None = None) -> tuple[str, float]:
+        """(NEW | UPDATE | FOREIGN, 0), or (NEW, seconds until the cap resets) when the cap is reached; a
+        NEW search is counted and, with a ``search_id``, owned by this client."""
+        now = now or datetime.now(timezone.utc)
+        if now.date() != self._day:
+            self._day, self._counts, self._owners = now.date(), {}, {}
+        who = RateLimiter.key(client)
+        if search_id is not None:
+            owner = self._owners.get((search_id, lang))
+            if owner is not None:
+                return (self.UPDATE if owner == who else self.FOREIGN), 0.0
+        net = network(client)
+        if self.per_day > 0:
+            count = self._counts.get(net, 0)
+            if count >= self.per_day:
+                midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), timezone.utc)
+                return self.NEW, max(1.0, (midnight - now).total_seconds())
+            if net not in self._counts:
+                self._bounded(self._counts, self.max_keys)
+            self._counts[net] = count + 1
+        if search_id is not None:
+            self._bounded(self._owners, self.max_keys)
+            self._owners[(search_id, lang)] = who
+        return self.NEW, 0.0

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .storage import (DAILY_UPSERT, HEALTH_TABLE, HEALTH_WRITE, REASON_CHECK, Event, Rejected, StorageError, VoteKey,
                       _now, _Plan, _Reads)
-from .searches import PG_SEARCHES, SEARCH_UPSERT
+from .searches import PG_SEARCHES, SEARCH_INSERT, SEARCH_UPSERT
 
 PG_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS votes (
@@ -175,6 +175,8 @@ class PostgresStorage(_Reads):
                     cur.executemany(DAILY_UPSERT.format(p="%s"), daily)
                 if plan.searches:
                     cur.executemany(SEARCH_UPSERT.format(p="%s"), plan.searches)
+                if plan.new_searches:
+                    cur.executemany(SEARCH_INSERT.format(p="%s"), plan.new_searches)
 
         with self._lock:
             self._run(write)

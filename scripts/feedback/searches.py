@@ -5,8 +5,9 @@ scrubbed), number of results shown, the article clicked (or null), time of the f
 widget's random ``search_id`` (or null). No client address, nothing else about the reader.
 
 The same (search_id, lang) reported again (the widget reports a search after a pause, then again when
-the reader clicks a result) replaces the earlier report: counted once, its first time kept. Unlike votes,
-searches have no daily counter table: the reads group the rows by UTC day.
+the reader clicks a result) replaces the earlier report: counted once, its first time kept. A report with
+``replace=False`` never replaces one (the service decides who may update a search: ``limits.SearchLimiter``).
+Unlike votes, searches have no daily counter table: the reads group the rows by UTC day.
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ class Search:
     results: int                       # results shown; 0 = nothing found
     clicked_id: int | None = None      # the article the reader opened from the results
     created: datetime | None = None    # UTC; now when None
-    search_id: str | None = None       # the same (search_id, lang) reported again replaces it
+    search_id: str | None = None       # the same (search_id, lang) reported again replaces it...
+    replace: bool = True               # ...unless False: then stored only if no report with that id exists
+                                       # (the service: a search_id it did not see this client report today)
 
 
 SEARCH_COLUMNS = """
@@ -55,12 +58,18 @@ INSERT INTO searches (lang, query, results, clicked_id, created, search_id) VALU
 ON CONFLICT (search_id, lang) DO UPDATE SET
     query = excluded.query, results = excluded.results, clicked_id = excluded.clicked_id
 """
+# A report that may not replace one: stored only when its search_id is new.
+SEARCH_INSERT = """
+INSERT INTO searches (lang, query, results, clicked_id, created, search_id) VALUES ({p}, {p}, {p}, {p}, {p}, {p})
+ON CONFLICT (search_id, lang) DO NOTHING
+"""
 
 
-def search_rows(events: Sequence[Search], now: datetime) -> list[tuple]:
-    """Rows to upsert, (lang, query, results, clicked_id, created, search_id): the query cleaned, and one
-    row per (search_id, lang) of the batch (its latest report, with its first time), in a fixed order
-    (concurrent PostgreSQL writers lock the rows in the same order: no deadlock)."""
+def search_rows(events: Sequence[Search], now: datetime) -> tuple[list[tuple], list[tuple]]:
+    """(rows to upsert, rows to insert only if new), each (lang, query, results, clicked_id, created,
+    search_id): the query cleaned, and one row per (search_id, lang) of the batch (its latest report, with
+    its first time; insert-only if any of its reports may not replace), in a fixed order (concurrent
+    PostgreSQL writers lock the rows in the same order: no deadlock)."""
     anonymous, keyed = [], {}
     for e in events:
         if isinstance(e.results, bool) or not isinstance(e.results, int) or e.results < 0:
@@ -70,9 +79,10 @@ def search_rows(events: Sequence[Search], now: datetime) -> list[tuple]:
         if e.search_id is None:
             anonymous.append(row)
         else:
-            first = keyed.get((e.search_id, e.lang), row)[4]
-            keyed[(e.search_id, e.lang)] = (*row[:4], first, e.search_id)
-    return anonymous + [keyed[k] for k in sorted(keyed)]
+            earlier = keyed.get((e.search_id, e.lang), (row, True))
+            keyed[(e.search_id, e.lang)] = ((*row[:4], earlier[0][4], e.search_id), earlier[1] and e.replace)
+    upserts = anonymous + [keyed[k][0] for k in sorted(keyed) if keyed[k][1]]
+    return upserts, [keyed[k][0] for k in sorted(keyed) if not keyed[k][1]]
 
 
 class SearchReads:

@@ -41,7 +41,7 @@ from typing import Iterable, Protocol, Sequence, Union
 from helpcenter.ranking.popular import Counts  # the counts the statistics file carries, one definition
 
 from .queries import QueryCounts
-from .searches import SEARCH_UPSERT, SQLITE_SEARCHES, Search, SearchReads, search_rows
+from .searches import SEARCH_INSERT, SEARCH_UPSERT, SQLITE_SEARCHES, Search, SearchReads, search_rows
 
 log = logging.getLogger("feedback")
 MIN_FREE_BYTES = 1 << 20     # less free space than this on the SQLite file's disk: reported as full
@@ -146,7 +146,7 @@ class _Plan:
                 searches.append(e)
             else:
                 raise TypeError(f"not a storage event: {e!r}")
-        self.searches = search_rows(searches, _now())
+        self.searches, self.new_searches = search_rows(searches, _now())
 
     def split(self, stored: dict[VoteKey, tuple[int, str, date]], only: Iterable[VoteKey] | None = None):
         """(rows to insert, (value, comment, reason, seq) updates) given the keyed votes already stored
@@ -178,7 +178,7 @@ class _Plan:
         return [(*k, *v) for k, v in sorted(per_day.items()) if any(v)]
 
     def __bool__(self) -> bool:
-        return bool(self.anonymous or self.keyed or self.delta or self.searches)
+        return bool(self.anonymous or self.keyed or self.delta or self.searches or self.new_searches)
 
 
 # ---------------------------------------------------------------------------------------------- SQLite
@@ -418,6 +418,7 @@ class SQLiteStorage(_Reads):
                     self._conn.executemany(DAILY_UPSERT.format(p="?"),
                                            [(a, l, d.isoformat(), *n) for a, l, d, *n in plan.daily_rows()])
                     self._conn.executemany(SEARCH_UPSERT.format(p="?"), iso(plan.searches))
+                    self._conn.executemany(SEARCH_INSERT.format(p="?"), iso(plan.new_searches))
                     self._conn.execute("COMMIT")
                 except BaseException:
                     if self._conn.in_transaction:
