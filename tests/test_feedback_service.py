@@ -102,3 +102,53 @@ def test_a_body_that_never_ends_is_cut_by_the_read_deadline(service_factory, tmp
     assert time.monotonic() - started >= 1.5
     assert httpx.get(service.url("/api/feedback/summary")).json()["articles"][0]["yes"] == 0
     assert "Traceback" not in service.log_text()
+
+
+def _lower_nofile(limit: int):
+    def lower():
+        import resource
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+    return lower
+
+
+def test_running_out_of_file_descriptors_logs_one_line_per_interval_not_a_traceback_per_connection(
+        service_factory, tmp_path):
+    """A cap above what the file-descriptor limit allows (the same happens, now and then, with churn at the
+    cap): accepting fails again and again. Python's loop alone logged a traceback for each connection
+    waiting in the backlog; the service logs one line per 10 s with a count, and goes on answering."""
+    import re
+    import socket
+    service = service_factory(tmp_path, preexec_fn=_lower_nofile(128),
+                              extra=["--max-connections", "400", "--read-timeout", "2"])
+    socks, started = [], time.monotonic()
+    try:
+        while time.monotonic() - started < 12:               # connections that never finish, over 12 s
+            for _ in range(50):
+                try:
+                    s = socket.create_connection(("127.0.0.1", service.port), timeout=0.5)
+                    s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                    socks.append(s)
+                except OSError:
+                    break
+            time.sleep(0.5)
+    finally:
+        for s in socks:
+            s.close()
+    elapsed = time.monotonic() - started
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:                        # the descriptors come back: it answers
+        try:
+            if httpx.get(service.url("/api/health"), timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        pytest.fail("the service did not answer again")
+    log = service.log_text()
+    lines = [line for line in log.splitlines() if "cannot accept new connections" in line]
+    assert 1 <= len(lines) <= 1 + elapsed // 10 + 1, log[-3000:]
+    assert "Too many open files; 128 file descriptors at most" in lines[0]
+    counts = [int(re.search(r"accepting failed (\d+) time", line).group(1)) for line in lines]
+    assert all(n >= 1 for n in counts) and (len(lines) == 1 or sum(counts) > len(lines)), lines
+    assert "Traceback" not in log and "socket.accept() out of system resource" not in log
+    assert len(log.splitlines()) <= 2 + len(lines), log[-3000:]          # the start line, these lines

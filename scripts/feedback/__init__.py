@@ -16,7 +16,7 @@ queries: normalisation and scrubbing of personal data, pure), ``storage`` (one s
 ``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases; ``databases``:
 which one a command opens), ``limits``
 (rate limit, daily vote and search limits per client, who may update a search), ``connections`` (read
-deadline and connection cap for uvicorn),
+deadline, connection cap, and one log line per interval when file descriptors run out, for uvicorn),
 ``app`` (the ASGI service), ``stats`` (export, and helpers the report and dashboard share), ``insights``
 (the report's data, built once), ``formats`` (the report as text, JSON, CSV), ``dashboard`` (the HTML
 dashboard), ``webdashboard`` (``/dashboard`` behind a token: header or sign-in form), ``cli`` (command line).

@@ -63,7 +63,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from .app import create_app
-    from .connections import Limits, guarded_protocol
+    from .connections import LOOP, Limits, guarded_protocol
     from .webdashboard import TokenError, check_token
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s: %(message)s")
@@ -95,7 +95,7 @@ def cmd_serve(args) -> int:
                     proxy_headers=bool(args.forwarded_allow_ips),
                     forwarded_allow_ips=args.forwarded_allow_ips or None,
                     server_header=False, lifespan="on", timeout_graceful_shutdown=10,
-                    http=guarded_protocol(limits), backlog=limits.backlog)
+                    http=guarded_protocol(limits), backlog=limits.backlog, loop=LOOP)
     finally:
         storage.close()
     return 0
