@@ -18,9 +18,9 @@ import pytest
 from conftest import ROOT
 
 SCRIPTS = ROOT / "scripts"
-PACKAGES = ("cli", "sitebuild", "helpcenter", "preview", "feedback", "serving", "bench")
+PACKAGES = ("cli", "sitebuild", "helpcenter", "preview", "feedback", "serving", "bench", "importer")
 TOP_MODULES = ("docs", "mkdocs_hooks")     # scripts/docs.py (the README's entry point), the MkDocs hooks
-PURE = ("helpcenter", "feedback")          # no MkDocs: importable by the collector, the CLI and the tests
+PURE = ("helpcenter", "feedback", "importer")   # no MkDocs: importable by the collector, the CLI and the tests
 MAX_LINES = 500
 
 
