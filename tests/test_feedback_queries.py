@@ -75,7 +75,10 @@ def test_normalise(typed, stored):
     ("jean&#64;gmail.com", "[email]"),
     ("jean&#x40;gmail.com", "[email]"),
     ("a@b@c", "[email]@c"),
-    ("1  2  3  4  5  6", "1  2  3  4  5  6"),                         # two spaces between: not one run
+    ("1  2  3  4  5  6", "[number]"),                                 # two spaces: a separator too
+    ("06--12--34", "[number]"),
+    ("06 // 12 // 34", "[number]"),
+    ("12 ... 34", "12 ... 34"),
     ("", ""),
 ])
 def test_scrub(query, scrubbed):

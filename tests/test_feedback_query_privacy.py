@@ -27,6 +27,9 @@ FORMS = [
     ("06\u221212\u221234\u221256\u221278", "[number]"),            # minus sign
     ("06.12.34.56.78", "[number]"),
     ("06 - 12 - 34 - 56 - 78", "[number]"),
+    ("06--12--34--56--78", "[number]"),
+    ("06//12//34//56//78", "[number]"),
+    ("06 // 12 // 34 // 56 // 78", "[number]"),
     ("+33 6 12 34 56 78", "[number]"),
     ("\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "[number]"),   # fullwidth digits (NFKC)
     ("06\u200b12\u200b34\u200b56\u200b78", "[number]"),            # zero-width spaces between
