@@ -166,7 +166,7 @@ def test_old_addresses_redirect_through_nginx(imported):
 
     def site_conf(listen: str) -> Path:
         conf = base / "help-center.conf"
-        p = run("import", "nginx", "--site", site, "--project", project, "--server-name", "help.example.org",
+        p = run("nginx", "--site", site, "--project", project, "--server-name", "help.example.org",
                 "--listen", listen, "--access-log", "off", "--config", project / "mkdocs.yml", "--out", conf)
         assert p.returncode == 0, p.stderr
         return conf

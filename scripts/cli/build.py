@@ -71,18 +71,30 @@ def cmd_serve(args) -> int:
 # --- nginx ------------------------------------------------------------------------------------
 
 def cmd_nginx(args) -> int:
+    """The nginx configuration of the built site, with the old addresses of an imported help center
+    (``import-map.json`` in the project folder, written by ``docs.py import``) and, with ``--tls-cert``
+    and ``--tls-key``, HTTPS; nothing is written when nginx would refuse the result."""
     from urllib.parse import urlsplit
 
-    from serving.nginx import ServingError, render
+    from importer import nginxmap, write
+    from importer.model import SourceError
+    from serving.nginx import ServingError, load_redirects, render
+    from serving.nginxcheck import problems
+    config = Path(args.config).resolve()
     site = Path(args.site)
-    server_name = args.server_name or urlsplit(project(Path(args.config).resolve())["site_url"] or "").hostname or "_"
+    server_name = args.server_name or urlsplit(project(config)["site_url"] or "").hostname or "_"
+    queries = paths = {}
     try:
         text = render(site, root=args.root, server_name=server_name, listen=args.listen, collector=args.collector,
-                      access_log=args.access_log)
-    except ServingError as exc:
+                      access_log=args.access_log, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                      http_listen=args.http_listen)
+        mapping = write.load_mapping(Path(getattr(args, "project", None) or config.parent))
+        if mapping.get("sources"):
+            queries, paths = nginxmap.targets(mapping, load_redirects(site)["redirects"])
+            text = nginxmap.add_to(text, queries, paths)
+    except (ServingError, SourceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    from serving.nginxcheck import problems
     refused = problems(text)
     if refused:
         for problem in refused:
@@ -97,6 +109,9 @@ def cmd_nginx(args) -> int:
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)
-        print(f"wrote {out} (server {server_name}, listen {args.listen}, root {args.root or site.resolve()})",
+        imported = f", {len(queries)} ?p=/?page_id= and {len(paths)} old-path redirects of the import" \
+            if queries or paths else ""
+        print(f"wrote {out} (server {server_name}, {'HTTPS ' if args.tls_cert else ''}listen "
+              f"{args.listen or ('443' if args.tls_cert else '80')}, root {args.root or site.resolve()}{imported})",
               file=sys.stderr)
     return 0

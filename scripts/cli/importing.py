@@ -3,7 +3,7 @@
     docs.py import wordpress EXPORT.xml [--post-type TYPE ...] [--uploads DIR] [--lang fr|en]
                                         [--views-meta KEY] [--dry-run] [--report FILE]
     docs.py import zendesk DIR [--uploads DIR] [--dry-run] [--report FILE]
-    docs.py import nginx [docs.py nginx's options]   the nginx configuration plus the old ?p=ID addresses
+    (docs.py nginx adds the old ?p=ID addresses of import-map.json to the nginx configuration)
 """
 from __future__ import annotations
 
@@ -33,18 +33,6 @@ def add_parser(sub, root: Path) -> None:
         q.add_argument("--report", help="also write the report as JSON to this file")
         q.add_argument("--project", default=str(root), help="the project folder (default: this one)")
         q.set_defaults(func=cmd_import)
-    q = verbs.add_parser("nginx", help="docs.py nginx's configuration plus the old ?p=ID addresses and the "
-                                       "old paths that are no alias")
-    q.add_argument("--site", default=str(root / "site"))
-    q.add_argument("--root")
-    q.add_argument("--server-name")
-    q.add_argument("--listen", default="80")
-    q.add_argument("--collector", default="127.0.0.1:8001")
-    q.add_argument("--access-log", default="/var/log/nginx/access.log")
-    q.add_argument("--config", default=str(root / "mkdocs.yml"))
-    q.add_argument("--project", default=str(root))
-    q.add_argument("--out", default="-")
-    q.set_defaults(func=cmd_import_nginx)
 
 
 def cmd_import(args) -> int:
@@ -61,38 +49,4 @@ def cmd_import(args) -> int:
     print(report.text())
     if args.report:
         report.write_json(Path(args.report))
-    return 0
-
-
-def cmd_import_nginx(args) -> int:
-    from urllib.parse import urlsplit
-
-    from importer import nginxmap, write
-    from serving.nginx import ServingError, load_redirects, render
-    from serving.nginxcheck import problems
-    from sitebuild.build import project
-    site = Path(args.site)
-    server_name = args.server_name or urlsplit(project(Path(args.config).resolve())["site_url"] or "").hostname or "_"
-    try:
-        text = render(site, root=args.root, server_name=server_name, listen=args.listen, collector=args.collector,
-                      access_log=args.access_log)
-        mapping = write.load_mapping(Path(args.project))
-        queries, paths = nginxmap.targets(mapping, load_redirects(site)["redirects"])
-        text = nginxmap.add_to(text, queries, paths)
-    except (ServingError, SourceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    refused = problems(text)
-    if refused:
-        for problem in refused:
-            print(f"error: {problem}", file=sys.stderr)
-        return 1
-    if args.out == "-":
-        sys.stdout.write(text)
-    else:
-        out = Path(args.out)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-        print(f"wrote {out} ({len(queries)} ?p=/?page_id= and {len(paths)} old-path redirects added)", file=sys.stderr)
     return 0

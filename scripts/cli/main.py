@@ -24,6 +24,7 @@ refuses), ``articles.py`` (new, status), ``lifecycle.py`` (status --stale/--diff
     python scripts/docs.py translated docs/en/x.md   the translation matches its current French source
     python scripts/docs.py nginx [--site DIR] [--root PATH] [--server-name NAME] [--listen ADDR]
                                  [--collector HOST:PORT] [--access-log FILE|off] [--out FILE]
+                                 [--tls-cert FILE --tls-key FILE [--http-listen ADDR]]
                                                  nginx configuration of the built site (see deploy/)
 
 Every problem is printed as ``file:line: message (fix: what to do)``; ``check`` exits 1 when there is any.
@@ -71,7 +72,13 @@ def main(argv=None) -> int:
     p.add_argument("--site", default=str(ROOT / "site"), help="the built site (default: site/)")
     p.add_argument("--root", help="where the server finds the site (default: the --site folder)")
     p.add_argument("--server-name", help="nginx server_name (default: the host of site_url, KB_SITE_URL)")
-    p.add_argument("--listen", default="80", help="nginx listen address (default 80)")
+    p.add_argument("--listen", help="nginx listen address (default 80, or 443 with --tls-cert)")
+    p.add_argument("--tls-cert", help="HTTPS: absolute path of the certificate chain (PEM), e.g. certbot's fullchain.pem")
+    p.add_argument("--tls-key", help="HTTPS: absolute path of the certificate's private key (PEM)")
+    p.add_argument("--http-listen", default="80",
+                   help="with HTTPS: the plain-HTTP address that redirects to HTTPS (default 80)")
+    p.add_argument("--project", help="the project folder whose import-map.json holds the old addresses of an "
+                                     "imported help center (default: the folder of --config)")
     p.add_argument("--collector", default="127.0.0.1:8001",
                    help="address of the feedback collector (default 127.0.0.1:8001)")
     p.add_argument("--access-log", default="/var/log/nginx/access.log",

@@ -42,7 +42,7 @@ def add_to(config: str, queries: dict, paths: dict) -> str:
         size *= 2
     sizes = ["# the imported redirects' maps below (nginx takes these before its first map)",
              f"map_hash_max_size {max(size, 2048)};", "map_hash_bucket_size 128;", ""]
-    maps = ["# old addresses of the imported help center (scripts/docs.py import nginx, from import-map.json)",
+    maps = ["# old addresses of the imported help center (scripts/docs.py nginx, from import-map.json)",
             'map "$uri:$arg_p:$arg_page_id" $kb_imported_query {', '    default "";']
     maps += [f'    "{k}" "{v}";' for k, v in sorted(queries.items())]
     maps += ["}", "map $uri $kb_imported_path {", '    default "";']

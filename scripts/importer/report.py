@@ -70,7 +70,7 @@ class Report:
                      f"kept absolute, {self.external_links} external")
         lines.append(f"  images: {self.images_copied} copied, {len(self.images_missing)} missing")
         lines.append(f"  old URLs: {self.redirects} as aliases, {self.nginx_redirects} for nginx only "
-                     "(scripts/docs.py import nginx)")
+                     "(scripts/docs.py nginx)")
         for d in self.drafts:
             lines.append(f"  draft: {d['path']} (id {d['id']}): {'; '.join(d['reasons'])}")
         for s in self.slugs_changed:

@@ -77,8 +77,12 @@ def _stub_files(site: Path, redirects: dict[str, str]) -> set[Path]:
     return {site / old.strip("/") / "index.html" for old in redirects}
 
 
-def _headers(cache: str) -> list[str]:
+HSTS = 'add_header Strict-Transport-Security "max-age=31536000" always;'   # HTTPS only: a year
+
+
+def _headers(cache: str, tls: bool = False) -> list[str]:
     return [
+        *([HSTS] if tls else []),
         "add_header Content-Security-Policy $kb_csp always;",
         "add_header X-Content-Type-Options nosniff always;",
         "add_header Referrer-Policy strict-origin-when-cross-origin always;",
@@ -87,9 +91,10 @@ def _headers(cache: str) -> list[str]:
     ]
 
 
-def _to_collector() -> list[str]:
+def _to_collector(tls: bool = False) -> list[str]:
     """The lines of a location passed on to the collector."""
     return [
+        *(["        " + HSTS] if tls else []),
         "        proxy_pass http://kb_feedback;",
         "        proxy_http_version 1.1;",
         '        proxy_set_header Connection "";',
@@ -105,11 +110,64 @@ def _to_collector() -> list[str]:
     ]
 
 
-def render(site: Path, *, root: str | None = None, server_name: str = "_", listen: str = "80",
-           collector: str = "127.0.0.1:8001", access_log: str = ACCESS_LOG) -> str:
+def _tls_lines(cert: str, key: str) -> list[str]:
+    return [
+        "    # HTTPS: TLS 1.2 and 1.3 only, no session tickets (their key would outlive a restart's secrecy)",
+        f'    ssl_certificate "{cert}";',
+        f'    ssl_certificate_key "{key}";',
+        "    ssl_protocols TLSv1.2 TLSv1.3;",
+        "    ssl_prefer_server_ciphers off;",
+        "    ssl_session_cache shared:kb_tls:10m;",
+        "    ssl_session_timeout 1d;",
+        "    ssl_session_tickets off;",
+        "",
+    ]
+
+
+def _redirect_server(listen: str, https_listen: str, server_name: str, root: str) -> list[str]:
+    """The plain-HTTP server: every request is sent to HTTPS (301), but ACME's HTTP challenge, which a
+    certificate renewal (certbot --webroot -w <root>) needs on plain HTTP."""
+    port = https_listen.rsplit(":", 1)[-1]
+    host = "$host" if server_name == "_" else server_name
+    target = f"https://{host}{'' if port == '443' else ':' + port}$request_uri"
+    return [
+        "",
+        "# plain HTTP: everything moves to HTTPS",
+        "server {",
+        f"    listen {listen};",
+        f"    server_name {server_name};",
+        "    server_tokens off;",
+        "    access_log off;",
+        "    location ^~ /.well-known/acme-challenge/ {",
+        f'        root "{root}";',
+        "        default_type text/plain;",
+        "    }",
+        "    location / {",
+        f'        return 301 "{target}";',
+        "    }",
+        "}",
+    ]
+
+
+def render(site: Path, *, root: str | None = None, server_name: str = "_", listen: str | None = None,
+           collector: str = "127.0.0.1:8001", access_log: str = ACCESS_LOG, tls_cert: str | None = None,
+           tls_key: str | None = None, http_listen: str = "80") -> str:
     """The configuration text for the site built in ``site`` and served from ``root`` (default: the same
     folder) on ``listen`` for ``server_name``, with the collector listening at ``collector``; requests are
-    logged to ``access_log`` (or not at all: "off") without query string or referrer (``PRIVATE_LOG``)."""
+    logged to ``access_log`` (or not at all: "off") without query string or referrer (``PRIVATE_LOG``).
+    With ``tls_cert`` and ``tls_key`` (absolute paths of a PEM certificate chain and its key) the site is
+    served over HTTPS on ``listen`` (default 443) with HSTS, and a plain server on ``http_listen`` sends
+    every request there (301)."""
+    tls = bool(tls_cert or tls_key)
+    if tls and not (tls_cert and tls_key):
+        raise ServingError("HTTPS needs both the certificate and its key (fix: give --tls-cert and --tls-key)")
+    for name, value in (("certificate", tls_cert), ("key", tls_key)):
+        if value is not None and (not value.startswith("/") or not _WORD.match(value)):
+            raise ServingError(f"TLS {name} {value!r} must be an absolute path of letters, digits, '.', '-', '_', "
+                               "'/' (fix: e.g. /etc/letsencrypt/live/help.example.com/fullchain.pem)")
+    listen = listen or ("443" if tls else "80")
+    if tls:
+        _word("listen", http_listen)
     site = site.resolve()
     data = load_redirects(site)
     redirects: dict[str, str] = data["redirects"]
@@ -157,7 +215,7 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "}",
         "",
         "server {",
-        f"    listen {listen};",
+        f"    listen {listen}{' ssl' if tls else ''};",
         f"    server_name {server_name};",
         f'    root "{root}";',
         "    index index.html;",
@@ -167,6 +225,7 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         f"    access_log {access_log}{'' if access_log == 'off' else ' kb_private'};",
         "    error_page 404 $kb_not_found;",
         "",
+        *(_tls_lines(tls_cert, tls_key) if tls else []),
         "    # slow or half-open connections are closed; nothing here takes uploads",
         f"    client_header_timeout {CLIENT_TIMEOUT};",
         f"    client_body_timeout {CLIENT_TIMEOUT};",
@@ -186,24 +245,24 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "",
         "    # pages, search index, sitemap: short caching (locations below that set their own",
         "    # Cache-Control repeat these headers: nginx inherits add_header only when a block has none)",
-        *("    " + h for h in _headers(SHORT_CACHE)),
+        *("    " + h for h in _headers(SHORT_CACHE, tls)),
         "",
         "    location / {",
         "        try_files $uri $uri/ =404;",
         "    }",
         "",
         "    location /assets/ {",
-        *("        " + h for h in _headers(REVALIDATE)),
+        *("        " + h for h in _headers(REVALIDATE, tls)),
         "    }",
         "",
         f'    location ~ "{FINGERPRINTED}" {{',
-        *("        " + h for h in _headers(LONG_CACHE)),
+        *("        " + h for h in _headers(LONG_CACHE, tls)),
         "    }",
         "",
         "    # the collector: only whole requests reach it (nginx reads the body first), with the reader's",
         "    # address (python -m feedback serve --forwarded-allow-ips 127.0.0.1) for its rate limit",
         "    location /api/ {",
-        *_to_collector(),
+        *_to_collector(tls),
         "    }",
         "",
         "    # the support lead's dashboard: 404 unless the collector has a FEEDBACK_DASHBOARD_TOKEN; its sign-in",
@@ -215,7 +274,7 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "        if ($args) {",
         f'            return 400 "{DASHBOARD_NO_ARGS}\\n";',
         "        }",
-        *_to_collector(),
+        *_to_collector(tls),
         "    }",
         "",
         "    # short links and aliases: a real redirect (the browser keeps the #anchor)",
@@ -226,4 +285,6 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         for variant in dict.fromkeys((old, old.rstrip("/") or "/", old + "index.html" if old.endswith("/") else old)):
             lines.append(f'    location = "{variant}" {{ return 301 "{target}"; }}')
     lines.append("}")
+    if tls:
+        lines += _redirect_server(http_listen, listen, server_name, root)
     return "\n".join(lines) + "\n"
