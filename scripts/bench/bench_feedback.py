@@ -98,7 +98,7 @@ def own_service(database_url: str | None = None, workdir: Path | None = None):
     env = dict(os.environ)
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "feedback", "serve", "--port", str(port), *storage,
-                                 "--catalogue", str(cat), "--rate-limit", "0", "--votes-per-day", "0",
+                                 "--catalogue", str(cat), "--rate-limit", "0", "--votes-per-day", "0", "--searches-per-day", "0",
                                  "--log-level", "warning"],
                                 cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
