@@ -78,7 +78,7 @@ def render(meta: dict, lang: str) -> str:
     return "\n".join(lines) + "\n\n" + BODY.get(lang, BODY["en"])
 
 
-def _max_raw_id(docs_dir: Path) -> int:
+def max_raw_id(docs_dir: Path) -> int:
     """Highest 'id:' written in any Markdown file, even one the catalogue could not read."""
     best = 0
     for md in docs_dir.rglob("*.md"):
@@ -154,7 +154,7 @@ def create(docs_dir: str | Path, category: str, titles: dict[str, str], descript
                                     "choose another --slug"))
     if problems:
         return None, problems
-    new_id = max(catalogue.next_free_id(), _max_raw_id(docs) + 1)
+    new_id = max(catalogue.next_free_id(), max_raw_id(docs) + 1)
     written: dict[str, Path] = {}
     try:
         for lang, f in files.items():

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from helpcenter.scaffold import slugify
+from helpcenter.scaffold import max_raw_id, slugify
 from helpcenter.source.frontmatter import ALIAS_RE, DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
 from importer import convert
 from importer.links import LinkIndex, find_upload, relative, upload_path
@@ -98,7 +98,7 @@ class Planner:
         self.links = LinkIndex(export)
         self.taken = {lang: {p.relative_to(docs / lang).as_posix() for p in (docs / lang).rglob("*")}
                       if (docs / lang).is_dir() else set() for lang in LANGS}
-        self.next_id = max([_max_id(docs)] + [v["id"] for v in self.known.values()]) + 1
+        self.next_id = max([max_raw_id(docs)] + [v["id"] for v in self.known.values()]) + 1
         self.path_of_ref: dict[str, str] = {v_ref: v["path"] for v_ref, v in self.known.items()}
         self.anchors: dict[str, dict[str, str]] = {}      # ref -> old anchor -> new id
 
@@ -353,16 +353,3 @@ class Planner:
             self.plan.images[(code, dest)] = found
         self.plan.report.images_copied += 1
         return quote(relative(art.path, dest), safe="/%-._~")
-
-
-def _max_id(docs: Path) -> int:
-    best = 0
-    for md in docs.rglob("*.md"):
-        try:
-            head = md.read_text(encoding="utf-8").split("\n---", 1)[0]
-        except (OSError, UnicodeDecodeError):
-            continue
-        m = re.search(r"^id:\s*(\d+)\s*$", head, re.M)
-        if m:
-            best = max(best, int(m.group(1)))
-    return best
