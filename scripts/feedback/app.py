@@ -20,8 +20,10 @@
 
 Refusals are JSON ``{"error": "...", "details": [{"field", "message"}]}`` with a 4xx status, and store
 nothing. No cookies are set, except the dashboard's session cookie for whoever signs in to it; the client
-address is used only in memory, for the rate limit, the daily limits and who may update a search
-(``limits``).
+address is used only for the rate limit, the daily limits and who may update a search: in memory
+(``limits``), or with PostgreSQL in its limits tables, shared by every instance and kept only for the
+window they count (``sharedlimits``); never with the events. A limit that cannot be checked (the database
+does not answer) fails the request with 503, like a vote that cannot be stored.
 
 Writes go through ``Batcher``: concurrent requests are written together in one transaction by one
 storage thread (group commit), and each request is answered 201 only once its transaction is committed.
@@ -47,7 +49,8 @@ from starlette.routing import Route
 
 from . import DEFAULT_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_SEARCHES_PER_DAY, DEFAULT_VOTES_PER_DAY
 from .catalogue import Catalogue, CatalogueFile
-from .limits import RateLimiter, SearchLimiter, VoteLimiter
+from .limits import MemoryLimits, RateLimiter, SearchLimiter  # noqa: F401 (RateLimiter: tests import it here)
+from .sharedlimits import client_limits
 from .searches import Search
 from .storage import REASONS, Event, Rejected, Storage, StorageError, Vote
 from .validation import (MAX_BODY, Invalid, check_content_type, parse_json, validate_search, validate_view,
@@ -65,6 +68,7 @@ SECURITY_HEADERS = [
 CORS_METHODS = "GET, POST"
 CORS_HEADERS = {"content-type"}
 NO_CORS = {"/dashboard"}     # pages for people, not for the site's scripts: never readable cross-origin
+EVENT_PATHS = {"/api/feedback", "/api/view", "/api/search"}   # POSTs whose handler checks the limits in one go
 HEALTH_TIMEOUT = 2.0    # seconds: a database slower than this to answer health is reported as not answering
 HEALTH_CACHE = 1.0      # seconds a health result is reused
 
@@ -72,6 +76,14 @@ HEALTH_CACHE = 1.0      # seconds a health result is reused
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status,
                     media_type="application/json", headers=headers)
+
+
+UNAVAILABLE = "storage unavailable; nothing was recorded, try again later"
+
+
+def too_many(wait: float) -> Response:
+    return json_response({"error": "too many requests from this client; try again later"}, 429,
+                         {"retry-after": str(max(1, math.ceil(wait)))})
 
 
 # -------------------------------------------------------------------------------------- group commit
@@ -191,13 +203,14 @@ def own_origin(scope) -> str:
 class Guard:
     """Pure ASGI middleware: CORS for the configured origins only (not for ``NO_CORS`` paths), refusal of
     other origins (a ``NO_CORS`` page may also be posted to from itself: the dashboard's sign-in form), the
-    per-client rate limit, and security headers on every response (a header the response sets itself, e.g.
-    the dashboard's Content-Security-Policy, is not added a second time)."""
+    per-client rate limit (for an event's POST, its handler checks it with the event's daily limit: one
+    check), and security headers on every response (a header the response sets itself, e.g. the
+    dashboard's Content-Security-Policy, is not added a second time)."""
 
-    def __init__(self, app, origins: Iterable[str], limiter: RateLimiter):
+    def __init__(self, app, origins: Iterable[str], limits: MemoryLimits):
         self.app = app
         self.origins = {normalise_origin(o) for o in origins}
-        self.limiter = limiter
+        self.limits = limits
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -242,12 +255,14 @@ class Guard:
         if origin is not None and not allowed:
             return await reply(json_response(
                 {"error": "origin not allowed (the service accepts the origins given with --origin)"}, 403))
-        if scope["path"] != "/api/health":
-            wait = self.limiter.check_client(scope.get("client"))
+        if scope["path"] != "/api/health" and not (scope["method"] == "POST" and scope["path"] in EVENT_PATHS):
+            try:
+                wait = await self.limits.request(scope.get("client"))
+            except StorageError as exc:
+                log.error("%s", exc)
+                return await reply(json_response({"error": UNAVAILABLE}, 503))
             if wait:
-                return await reply(json_response(
-                    {"error": "too many requests from this client; try again later"}, 429,
-                    {"retry-after": str(max(1, math.ceil(wait)))}))
+                return await reply(too_many(wait))
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -294,39 +309,46 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
                origins: Iterable[str] = DEFAULT_ORIGINS, rate_limit: int = DEFAULT_RATE_LIMIT,
                max_batch: int = 500, write_timeout: float = 30.0, health_cache: float = HEALTH_CACHE,
                votes_per_day: int = DEFAULT_VOTES_PER_DAY, dashboard_token: str | None = None,
-               dashboard_cache: float = DASHBOARD_CACHE, searches_per_day: int = DEFAULT_SEARCHES_PER_DAY) -> Guard:
+               dashboard_cache: float = DASHBOARD_CACHE, searches_per_day: int = DEFAULT_SEARCHES_PER_DAY,
+               limits=None) -> Guard:
     """The service as an ASGI app. The caller opens and closes ``storage``. ``dashboard_token``: serve
-    ``GET /dashboard`` to whoever gives it (``webdashboard``; TokenError when it is too weak)."""
+    ``GET /dashboard`` to whoever gives it (``webdashboard``; TokenError when it is too weak). ``limits``:
+    by default in PostgreSQL (shared by the instances) with a PostgreSQL storage, else in memory."""
     articles = _Fixed(catalogue) if isinstance(catalogue, Catalogue) else catalogue
     batcher = Batcher(storage, max_batch, write_timeout)
-    votes = VoteLimiter(votes_per_day)
-    searches = SearchLimiter(searches_per_day)
+    if limits is None:
+        limits = client_limits(storage, rate_limit, votes_per_day, searches_per_day)
     dashboard = (DashboardPage(dashboard_token, storage, batcher, articles, dashboard_cache, json_response)
                  if dashboard_token else None)
 
     async def receive_event(request: Request, validate) -> Response:
+        """Validate, check the limits (the rate limit and the event's daily limit in one check; a refused
+        request is checked against the rate limit only), store."""
+        limited = False
         try:
             check_content_type(request.headers.get("content-type"))
             data = parse_json(await read_body(request))
             event = validate(data, articles.current())
-            if isinstance(event, Vote):
-                wait = votes.check(request.client, event.article_id, event.lang, event.vote_id)
-                if wait:
-                    return json_response({"error": "too many votes for this article from your network today; "
-                                                   "try again tomorrow"}, 429,
-                                         {"retry-after": str(math.ceil(wait))})
+            limited = True
+            verdict = await limits.event(request.client, event)
+            if verdict.rate:
+                return too_many(verdict.rate)
+            if verdict.daily:
+                what = ("votes for this article" if isinstance(event, Vote) else "searches")
+                return json_response({"error": f"too many {what} from your network today; try again tomorrow"},
+                                     429, {"retry-after": str(math.ceil(verdict.daily))})
             if isinstance(event, Search):
-                verdict, wait = searches.check(request.client, event.lang, event.search_id)
-                if wait:
-                    return json_response({"error": "too many searches from your network today; try again "
-                                                   "tomorrow"}, 429, {"retry-after": str(math.ceil(wait))})
-                if verdict == SearchLimiter.FOREIGN:
+                if verdict.search == SearchLimiter.FOREIGN:
                     raise Invalid(403, "search_id: this search was reported from another address; a search is "
                                        "updated only by the page that reported it",
                                   [{"field": "search_id", "message": "reported from another address"}])
-                event = dataclasses.replace(event, replace=verdict == SearchLimiter.UPDATE)
+                event = dataclasses.replace(event, replace=verdict.search == SearchLimiter.UPDATE)
             await batcher.submit(event)
         except Invalid as exc:
+            if not limited:
+                wait = await limits.request(request.client)
+                if wait:
+                    return too_many(wait)
             return json_response(exc.body(), exc.status)
         return json_response({"ok": True}, 201)
 
@@ -409,7 +431,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
     async def storage_error(request: Request, exc: StorageError) -> Response:
         if isinstance(exc, Rejected):      # validation should have caught it: the database refused the data
             return json_response({"error": "invalid request: the database refused this data"}, 422)
-        return json_response({"error": "storage unavailable; nothing was recorded, try again later"}, 503)
+        return json_response({"error": UNAVAILABLE}, 503)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         return json_response({"error": "internal error"}, 500)
@@ -423,6 +445,7 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
             if dashboard is not None:
                 dashboard.close()           # a rendering in progress ends before the storage thread
             await batcher.close()
+            await limits.close()
 
     app = Starlette(
         routes=[
@@ -437,4 +460,4 @@ def create_app(storage: Storage, catalogue: CatalogueFile | Catalogue,
         lifespan=lifespan,
     )
     app.state.batcher = batcher
-    return Guard(app, origins, RateLimiter(rate_limit))
+    return Guard(app, origins, limits)

@@ -1,6 +1,9 @@
-"""Limits per client, kept in memory only (nothing about a client is ever stored).
+"""Limits per client: in this process's memory (one instance: SQLite), or shared by every instance in
+PostgreSQL (``sharedlimits``); no client address is ever stored with the events.
 
-``RateLimiter``: requests per client address per minute (token bucket). ``VoteLimiter``: votes per article
+``MemoryLimits`` (and ``sharedlimits.PostgresLimits``, the same two coroutines) is what the service asks:
+``request(client)`` for any request, ``event(client, event)`` for a vote, view or search (the rate limit
+and the event's daily limit in one check). ``RateLimiter``: requests per client address per minute (token bucket). ``VoteLimiter``: votes per article
 and language per client network per UTC day, against ballot stuffing (a script posting votes with a new
 ``vote_id`` each time). ``SearchLimiter``: searches per client network per UTC day, the same kind of limit,
 and the rule that only the client address that reported a search may update it (its click).
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 
@@ -107,8 +111,7 @@ class VoteLimiter:
         if vote_id is not None and vote_id in entry[1]:
             return 0.0
         if entry[0] >= self.per_day:
-            midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), timezone.utc)
-            return max(1.0, (midnight - now).total_seconds())
+            return until_midnight(now)
         entry[0] += 1
         if vote_id is not None:
             entry[1].add(vote_id)
@@ -161,8 +164,7 @@ class SearchLimiter:
         if self.per_day > 0:
             count = self._counts.get(net, 0)
             if count >= self.per_day:
-                midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), timezone.utc)
-                return self.NEW, max(1.0, (midnight - now).total_seconds())
+                return self.NEW, until_midnight(now)
             if net not in self._counts:
                 self._bounded(self._counts, self.max_keys)
             self._counts[net] = count + 1
@@ -170,3 +172,47 @@ class SearchLimiter:
             self._bounded(self._owners, self.max_keys)
             self._owners[(search_id, lang)] = who
         return self.NEW, 0.0
+
+
+def until_midnight(now: datetime) -> float:
+    """Seconds until the next UTC day (at least 1): a daily limit's Retry-After."""
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), timezone.utc)
+    return max(1.0, (midnight - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The limits' answer for one event: ``rate`` seconds to wait (rate limit), else ``daily`` seconds to
+    wait (the vote's or search's daily limit), else ``search``: NEW, UPDATE or FOREIGN (searches only)."""
+    rate: float = 0.0
+    daily: float = 0.0
+    search: str = SearchLimiter.NEW
+
+
+class MemoryLimits:
+    """The limits of one instance, in its memory (SQLite: one instance)."""
+
+    shared = False
+
+    def __init__(self, rate_limit: int, votes_per_day: int, searches_per_day: int):
+        self.rate = RateLimiter(rate_limit)
+        self.votes = VoteLimiter(votes_per_day)
+        self.searches = SearchLimiter(searches_per_day)
+
+    async def request(self, client) -> float:
+        return self.rate.check_client(client)
+
+    async def event(self, client, event) -> Verdict:
+        wait = self.rate.check_client(client)
+        if wait:
+            return Verdict(rate=wait)
+        kind = type(event).__name__
+        if kind == "Vote":
+            return Verdict(daily=self.votes.check(client, event.article_id, event.lang, event.vote_id))
+        if kind == "Search":
+            verdict, wait = self.searches.check(client, event.lang, event.search_id)
+            return Verdict(daily=wait, search=verdict)
+        return Verdict()
+
+    async def close(self) -> None:
+        pass
