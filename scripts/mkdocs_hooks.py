@@ -16,7 +16,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
-from helpcenter.pages import agents, assets, export, footer, seo, support
+from helpcenter.pages import agents, assets, export, footer, noresult, seo, support
 from helpcenter import content
 from helpcenter.lifecycle import history
 from helpcenter.links import redirects
@@ -335,6 +335,7 @@ def on_page_context(context, page, config, nav):
         # a help-center hub: cards and lists in the middle, no documentation tree or table of contents
         page.meta["hide"] = sorted(set(page.meta.get("hide") or []) | {"navigation", "toc"})
     kb["footer"] = _footer(lang, t, article, seo.shown_address(config.site_url, page.url))
+    kb["no_result"] = _no_result(lang, t)
     context["kb"] = kb
     _set_alternates(config, catalogue, lang, rel)
     sidebar.cut(STATE["sections"].get(lang, {}).values(), article, t, int(limits.get("sidebar_limit", 10)))
@@ -370,6 +371,13 @@ def _support(lang: str, t: dict, url: str | None, article: Article | None = None
         title = typography.french_text(title)        # the e-mail quotes it as the page shows it
     return support.contact(t, template=str(kb.get("support_url") or ""), email=str(kb.get("support_email") or ""),
                            lang=lang, url=url or "", id=article.id if article else None, title=title)
+
+
+def _no_result(lang: str, t: dict) -> dict:
+    """What a search without a result offers, the same on every page of a language (partials/search.html)."""
+    kb = STATE["kb"]
+    return noresult.block(STATE["catalogue"], lang, t, template=str(kb.get("support_url") or ""),
+                          email=str(kb.get("support_email") or ""))
 
 
 def _footer(lang: str, t: dict, article: Article | None, url: str | None) -> dict:
@@ -410,7 +418,8 @@ def on_template_context(context, template_name, config):
             "home_url": context.get("base_url", "/").rstrip("/") + "/" + root,
             "categories": [_category_card(c, lang) for c in language.top_categories],
             "popular": _popular(lang, int(STATE["kb"].get("popular_count", 5))),
-            "footer": _footer(lang, strings.strings(lang), None, None)}
+            "footer": _footer(lang, strings.strings(lang), None, None),
+            "no_result": _no_result(lang, _strings(lang, _french(config)))}
         # the side navigation as on a page of no category (not as the last page rendered left it)
         sidebar.cut(STATE["sections"].get(lang, {}).values(), None, context["kb"]["t"],
                     int(STATE["kb"].get("sidebar_limit", 10)))

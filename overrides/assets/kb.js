@@ -245,6 +245,14 @@
   var search = document.querySelector(".md-search[role=dialog]"), input = document.querySelector(".md-search__input");
   if (search && input && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", input.getAttribute("aria-label") || "");
 
+  /* What a search without a result offers (assets/kb-search.js, next to this file) loads the first time the
+   * search field gets the focus (a click, the "/" and "s" shortcuts, a ?q= address): not with the page. */
+  var lazy = document.currentScript.src.slice(0, -3) + "-search.js";
+  if (input) input.onfocus = function () {
+    input.onfocus = null;
+    document.body.appendChild(document.createElement("script")).src = lazy;
+  };
+
   /* Material fetches "sitemap.xml" next to every <link rel="alternate"> to map pages between languages.
    * Ours are the page's hreflang URLs (not language roots): 3 requests per page for missing files, and the
    * whole sitemap on home pages. Our language links already lead to the same page in the other language,

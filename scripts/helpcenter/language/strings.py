@@ -81,6 +81,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "redirect_text": "Cet article a changé d'adresse : vous allez être redirigé vers {link}.",
         "redirect_link": "sa nouvelle page",
         "made_with": "Réalisé avec",
+        # a search without a result (partials/search.html, assets/kb-search.js); {query}: what was typed
+        "no_result": "Aucun article ne correspond à votre recherche.",
+        "no_result_next": "Parcourez les catégories, lisez les articles populaires ou posez votre question au support.",
+        "no_result_other_one": "{n} résultat en anglais",
+        "no_result_other_other": "{n} résultats en anglais",
+        "no_result_contact": "Poser la question au support",
+        "support_subject_search": "Question depuis le centre d'aide : {query}",
+        "support_body_search": "Bonjour,\n\nJ'ai cherché « {query} » dans le centre d'aide sans trouver de réponse.\n\nMa question :\n\n",
     },
     "en": {
         "home": "Home",
@@ -157,6 +165,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "redirect_text": "This article has moved: you are being taken to {link}.",
         "redirect_link": "its new page",
         "made_with": "Made with",
+        "no_result": "No article matches your search.",
+        "no_result_next": "Browse the categories, read the popular articles or ask support.",
+        "no_result_other_one": "{n} result in French",
+        "no_result_other_other": "{n} results in French",
+        "no_result_contact": "Ask support",
+        "support_subject_search": "Question from the help center: {query}",
+        "support_body_search": "Hello,\n\nI searched the help center for \u201c{query}\u201d and found no answer.\n\nMy question:\n\n",
     },
 }
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-CSS = ("assets/kb.css", "assets/kb-agents.css")
-JS = ("assets/kb.js",)
+CSS = ("assets/kb.css", "assets/kb-agents.css", "assets/kb-search.css")
+JS = ("assets/kb.js", "assets/kb-search.js")
 
 # what can come right before a regular-expression literal (anything else: a "/" there divides)
 _BEFORE_REGEX = set("(,=:[!&|?{};+-*%~^<>")
