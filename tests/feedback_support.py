@@ -76,12 +76,12 @@ class Service:
     """A running ``python -m feedback serve`` subprocess."""
 
     def __init__(self, workdir: Path, args: list[str], db: Path | None, timeout: float = 20,
-                 prefix: list[str] | tuple = (), preexec_fn=None):
+                 prefix: list[str] | tuple = (), preexec_fn=None, port: int | None = None):
         self.workdir, self.args, self.db, self.prefix = workdir, args, db, list(prefix)
         self.preexec_fn = preexec_fn
         self.log = workdir / f"service-{uuid.uuid4().hex[:8]}.log"
-        for attempt in range(5):           # a free port can be taken in between: try another one
-            self.port = free_port()
+        for attempt in range(1 if port else 5):     # a free port can be taken in between: try another one
+            self.port = port or free_port()
             self.base_url = f"http://127.0.0.1:{self.port}"
             env = dict(os.environ, PYTHONUNBUFFERED="1")
             with open(self.log, "ab") as out:
@@ -129,10 +129,11 @@ class Service:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(15)
 
-    def restart(self) -> "Service":
-        """The same command (same database) started again, on a new port."""
+    def restart(self, same_port: bool = False) -> "Service":
+        """The same command (same database) started again, on a new port (or the same one)."""
         self.stop()
-        return Service(self.workdir, self.args, self.db, prefix=self.prefix, preexec_fn=self.preexec_fn)
+        return Service(self.workdir, self.args, self.db, prefix=self.prefix, preexec_fn=self.preexec_fn,
+                       port=self.port if same_port else None)
 
     def __enter__(self):
         return self

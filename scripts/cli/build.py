@@ -78,14 +78,15 @@ def cmd_nginx(args) -> int:
 
     from importer import nginxmap, write
     from importer.model import SourceError
-    from serving.nginx import ServingError, load_redirects, render
+    from serving.nginx import DEFAULT_COLLECTOR, ServingError, load_redirects, render
     from serving.nginxcheck import problems
     config = Path(args.config).resolve()
     site = Path(args.site)
     server_name = args.server_name or urlsplit(project(config)["site_url"] or "").hostname or "_"
     queries = paths = {}
     try:
-        text = render(site, root=args.root, server_name=server_name, listen=args.listen, collector=args.collector,
+        text = render(site, root=args.root, server_name=server_name, listen=args.listen,
+                      collector=args.collector or [DEFAULT_COLLECTOR],
                       access_log=args.access_log, tls_cert=args.tls_cert, tls_key=args.tls_key,
                       http_listen=args.http_listen)
         mapping = write.load_mapping(Path(getattr(args, "project", None) or config.parent))

@@ -23,7 +23,7 @@ refuses), ``articles.py`` (new, status), ``lifecycle.py`` (status --stale/--diff
                                                  articles due for a review; French changes to carry over; snippets
     python scripts/docs.py translated docs/en/x.md   the translation matches its current French source
     python scripts/docs.py nginx [--site DIR] [--root PATH] [--server-name NAME] [--listen ADDR]
-                                 [--collector HOST:PORT] [--access-log FILE|off] [--out FILE]
+                                 [--collector HOST:PORT ...] [--access-log FILE|off] [--out FILE]
                                  [--tls-cert FILE --tls-key FILE [--http-listen ADDR]]
                                                  nginx configuration of the built site (see deploy/)
 
@@ -79,8 +79,9 @@ def main(argv=None) -> int:
                    help="with HTTPS: the plain-HTTP address that redirects to HTTPS (default 80)")
     p.add_argument("--project", help="the project folder whose import-map.json holds the old addresses of an "
                                      "imported help center (default: the folder of --config)")
-    p.add_argument("--collector", default="127.0.0.1:8001",
-                   help="address of the feedback collector (default 127.0.0.1:8001)")
+    p.add_argument("--collector", action="append", metavar="HOST:PORT",
+                   help="address of a feedback collector instance (default 127.0.0.1:8001); repeat it for "
+                        "several instances sharing one PostgreSQL database (nginx takes them in turn)")
     p.add_argument("--access-log", default="/var/log/nginx/access.log",
                    help="access log file, or 'off' (default /var/log/nginx/access.log); it keeps paths without "
                         "query strings or referrers (a search's words travel in them)")

@@ -149,11 +149,40 @@ def _redirect_server(listen: str, https_listen: str, server_name: str, root: str
     ]
 
 
+DEFAULT_COLLECTOR = "127.0.0.1:8001"
+# an instance that fails (refused, reset, timed out) is skipped for this long; nginx passes a request on to
+# the next instance only when the failed one was not sent it (POST is not idempotent: never sent twice)
+COLLECTOR_FAIL_TIMEOUT = "10s"
+_COLLECTOR = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$|^unix:/[A-Za-z0-9._/-]+$")
+
+
+def collectors(collector: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """The collector addresses, checked: each HOST:PORT (or unix:/path), once."""
+    given = [collector] if isinstance(collector, str) else list(collector or [DEFAULT_COLLECTOR])
+    if not given:
+        given = [DEFAULT_COLLECTOR]
+    for value in given:
+        if not isinstance(value, str) or not _COLLECTOR.match(value) or (
+                not value.startswith("unix:") and not 0 < int(value.rsplit(":", 1)[1]) < 65536):
+            raise ServingError(f"collector {value!r} is not HOST:PORT (fix: e.g. --collector 127.0.0.1:8001)")
+    twice = sorted({c for c in given if given.count(c) > 1})
+    if twice:
+        raise ServingError(f"collector {twice[0]} is given twice (fix: one --collector per instance)")
+    return given
+
+
+def _upstream(addresses: list[str]) -> list[str]:
+    tail = f" max_fails=1 fail_timeout={COLLECTOR_FAIL_TIMEOUT}" if len(addresses) > 1 else ""
+    return ["upstream kb_feedback {", *(f"    server {a}{tail};" for a in addresses), "    keepalive 16;", "}"]
+
+
 def render(site: Path, *, root: str | None = None, server_name: str = "_", listen: str | None = None,
-           collector: str = "127.0.0.1:8001", access_log: str = ACCESS_LOG, tls_cert: str | None = None,
+           collector: str | list[str] = DEFAULT_COLLECTOR, access_log: str = ACCESS_LOG, tls_cert: str | None = None,
            tls_key: str | None = None, http_listen: str = "80") -> str:
     """The configuration text for the site built in ``site`` and served from ``root`` (default: the same
-    folder) on ``listen`` for ``server_name``, with the collector listening at ``collector``; requests are
+    folder) on ``listen`` for ``server_name``, with the collector listening at ``collector`` (one address,
+    or a list: several instances on one PostgreSQL database, taken in turn, a failing one skipped for
+    ``COLLECTOR_FAIL_TIMEOUT``); requests are
     logged to ``access_log`` (or not at all: "off") without query string or referrer (``PRIVATE_LOG``).
     With ``tls_cert`` and ``tls_key`` (absolute paths of a PEM certificate chain and its key) the site is
     served over HTTPS on ``listen`` (default 443) with HSTS, and a plain server on ``http_listen`` sends
@@ -177,7 +206,8 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
     if not root.startswith("/"):
         raise ServingError(f"root {root!r} must be an absolute path (fix: e.g. --root /srv/help-center/site)")
     _word("root", root), _word("server name", server_name), _word("listen", listen)
-    _word("collector", collector), _word("access log", access_log)
+    addresses = collectors(collector)
+    _word("access log", access_log)
     if access_log != "off" and not access_log.startswith("/"):
         raise ServingError(f"access log {access_log!r} must be an absolute path or 'off' "
                            "(fix: e.g. --access-log /var/log/nginx/help-center.log)")
@@ -196,10 +226,7 @@ def render(site: Path, *, root: str | None = None, server_name: str = "_", liste
         "",
         "# the feedback collector (python -m feedback serve), reached on the same origin under /api/ (and",
         "# its /dashboard)",
-        "upstream kb_feedback {",
-        f"    server {collector};",
-        "    keepalive 16;",
-        "}",
+        *_upstream(addresses),
         "",
         "# the access log: the path only (no query string, no referrer: a search's words can be in them)",
         PRIVATE_LOG,
