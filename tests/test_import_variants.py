@@ -110,3 +110,34 @@ def test_hostile_values_stay_inside_the_docs_and_the_front_matter(tmp_path):
     assert ".." not in path and "etc" in path            # slugified: docs/en/x/etc-cron-d-x.md
     assert report.images_missing                        # the traversal is not looked up
     builds_and_checks(project, tmp_path)
+
+
+def test_a_knowledge_base_post_type_its_category_taxonomy_and_views_key(tmp_path):
+    """Knowledge-base plugins store articles as their own post type (e.g. ht_kb) in their own category
+    taxonomy (ht_kb_category), with their own view counter: `--post-type` and `--views-meta` read them,
+    through the command line as a writer types it; plain posts of the same export are left out."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    project = tiny_project(tmp_path / "project")
+    posts = [p[:7] + ("guides",) + p[8:] for p in exports.POSTS]
+    text = exports.wxr("none", posts=posts, lang="fr")
+    kb = (text.replace("<wp:post_type><![CDATA[post]]></wp:post_type>", "<wp:post_type><![CDATA[ht_kb]]></wp:post_type>")
+              .replace('domain="category"', 'domain="ht_kb_category"')
+              .replace("<wp:meta_key>views</wp:meta_key>", "<wp:meta_key>ht_kb_views</wp:meta_key>"))
+    assert "ht_kb_views" in kb and "ht_kb_category" in kb
+    export = tmp_path / "kb.xml"
+    export.write_text(kb, encoding="utf-8")
+    plain = tmp_path / "posts.xml"
+    plain.write_text(text, encoding="utf-8")
+    cmd = [sys.executable, str(ROOT / "scripts" / "docs.py"), "import", "wordpress"]
+    ignored = subprocess.run(cmd + [str(export), "--lang", "fr", "--project", str(project), "--dry-run"],
+                             capture_output=True, text=True)
+    assert ignored.returncode == 0 and not list((project / "docs/fr").rglob("guides/*.md"))   # default: post
+    done = subprocess.run(cmd + [str(export), "--lang", "fr", "--post-type", "ht_kb", "--views-meta", "ht_kb_views",
+                                 "--project", str(project)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    meta, _ = front(project / "docs/fr/guides/suppression-moyen-de-paiement.md")
+    assert meta["weight"] == 95                                   # the plugin's view counter
+    assert (project / "docs/fr/guides/index.md").is_file()        # its category taxonomy
+    builds_and_checks(project, tmp_path)
