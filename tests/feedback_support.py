@@ -75,7 +75,7 @@ def free_port() -> int:
 class Service:
     """A running ``python -m feedback serve`` subprocess."""
 
-    def __init__(self, workdir: Path, args: list[str], db: Path | None, timeout: float = 20,
+    def __init__(self, workdir: Path, args: list[str], db: Path | None, timeout: float = 60,
                  prefix: list[str] | tuple = (), preexec_fn=None, port: int | None = None):
         self.workdir, self.args, self.db, self.prefix = workdir, args, db, list(prefix)
         self.preexec_fn = preexec_fn

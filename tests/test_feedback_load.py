@@ -20,6 +20,9 @@ from feedback.databases import open_storage
 from feedback_support import ROOT, postgres, service_factory  # noqa: F401  (fixture)
 
 CLIENTS, VOTES = 50, 2000
+# generous bounds: these tests assert outcomes (what was acknowledged is stored), never speed; the tests
+# share two cores with other jobs
+TIMEOUT = 120
 TLS = ssl.create_default_context()   # unused on http://, but httpx builds one per client unless given one
 KEYS = [(i, lang) for i in (1, 2, 3) for lang in ("fr", "en")]
 
@@ -41,7 +44,7 @@ async def send_votes(bases: list[str], clients: int, votes: int):
     views: Counter = Counter()
 
     async def client(k: int):
-        async with httpx.AsyncClient(base_url=bases[k % len(bases)], timeout=30, verify=TLS) as c:
+        async with httpx.AsyncClient(base_url=bases[k % len(bases)], timeout=TIMEOUT, verify=TLS) as c:
             for n in numbers:
                 body = vote(n, f"client {k} vote {n}" if n % 5 == 0 else None)
                 r = await c.post("/api/feedback", json=body)
@@ -58,11 +61,15 @@ async def send_votes(bases: list[str], clients: int, votes: int):
     return accepted, other, views
 
 
-def summary_counts(base: str):
-    r = httpx.get(base + "/api/feedback/summary", timeout=30)
+def summary_json(base: str) -> dict:
+    r = httpx.get(base + "/api/feedback/summary", timeout=TIMEOUT)
     assert r.status_code == 200
+    return r.json()
+
+
+def summary_counts(base: str):
     votes, views = Counter(), Counter()
-    for a in r.json()["articles"]:
+    for a in summary_json(base)["articles"]:
         for value in ("yes", "no"):
             if a[value]:
                 votes[(a["id"], a["lang"], value)] = a[value]
@@ -105,7 +112,7 @@ async def load_until_killed(service, start: int, kill_after: int):
     killed = asyncio.Event()
 
     async def client():
-        async with httpx.AsyncClient(base_url=service.base_url, timeout=10, verify=TLS) as c:
+        async with httpx.AsyncClient(base_url=service.base_url, timeout=TIMEOUT, verify=TLS) as c:
             while True:
                 n = next(counter)
                 token = f"ack-{n}"
@@ -129,7 +136,7 @@ async def load_until_killed(service, start: int, kill_after: int):
         os.kill(service.pid, signal.SIGKILL)
 
     await asyncio.gather(killer(), *(client() for _ in range(20)))
-    service.proc.wait(10)
+    service.proc.wait(TIMEOUT)
     return acked, cut, other
 
 
@@ -160,9 +167,9 @@ def test_sigkill_mid_load_loses_no_acknowledged_vote(service_factory, tmp_path, 
         missing = all_acked - stored
         assert not missing, f"{len(missing)} acknowledged votes lost after SIGKILL, e.g. {sorted(missing)[:5]}"
         assert len(stored) <= len(all_acked) + 20 * (round_ + 1)   # at most the requests cut off, per round
-    r = httpx.post(service.url("/api/feedback"), json=vote(1))        # the restarted service works
+    r = httpx.post(service.url("/api/feedback"), json=vote(1), timeout=TIMEOUT)   # the restarted service works
     assert r.status_code == 201
-    total = sum(a["yes"] + a["no"] for a in httpx.get(service.url("/api/feedback/summary")).json()["articles"])
+    total = sum(a["yes"] + a["no"] for a in summary_json(service.base_url)["articles"])
     assert total >= len(all_acked) + 1
 
 
@@ -185,8 +192,8 @@ def test_the_real_service_enforces_the_rate_limit_cors_and_sets_no_cookie(servic
 def test_benchmark_script_reports_throughput_and_latency():
     env = dict(os.environ)
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / "bench_feedback.py"), "--votes", "400",
-                        "--clients", "20", "--warmup", "20", "--json", "--timeout", "60"],
-                       capture_output=True, text=True, env=env, timeout=90)
+                        "--clients", "20", "--warmup", "20", "--json", "--timeout", "300"],
+                       capture_output=True, text=True, env=env, timeout=400)
     assert r.returncode == 0, r.stdout + r.stderr
     result = json.loads(r.stdout)
     assert result["ok"] and result["accepted"] == 400 and result["counted"] == 420
@@ -196,8 +203,8 @@ def test_benchmark_script_reports_throughput_and_latency():
 def test_benchmark_mixes_votes_views_and_searches_and_checks_each_is_stored():
     env = dict(os.environ)
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / "bench_feedback.py"), "--events", "300",
-                        "--mix", "1:1:1", "--clients", "10", "--warmup", "0", "--json", "--timeout", "60"],
-                       capture_output=True, text=True, env=env, timeout=90)
+                        "--mix", "1:1:1", "--clients", "10", "--warmup", "0", "--json", "--timeout", "300"],
+                       capture_output=True, text=True, env=env, timeout=400)
     assert r.returncode == 0, r.stdout + r.stderr
     result = json.loads(r.stdout)
     assert result["ok"] and set(result["kinds"]) == {"vote", "view", "search"}
