@@ -246,12 +246,16 @@
   if (search && input && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", input.getAttribute("aria-label") || "");
 
   /* What a search without a result offers (assets/kb-search.js, next to this file) loads the first time the
-   * search field gets the focus (a click, the "/" and "s" shortcuts, a ?q= address): not with the page. */
+   * search field gets the focus (a click, the "/" and "s" shortcuts), or at once when a ?q= address (the home
+   * page's search form) has already filled and focused it: never with the page. */
   var lazy = document.currentScript.src.slice(0, -3) + "-search.js";
-  if (input) input.onfocus = function () {
-    input.onfocus = null;
-    document.body.appendChild(document.createElement("script")).src = lazy;
-  };
+  if (input) {
+    input.onfocus = function () {
+      input.onfocus = null;
+      document.body.appendChild(document.createElement("script")).src = lazy;
+    };
+    if (input.value) input.onfocus();
+  }
 
   /* Material fetches "sitemap.xml" next to every <link rel="alternate"> to map pages between languages.
    * Ours are the page's hreflang URLs (not language roots): 3 requests per page for missing files, and the
