@@ -2,11 +2,14 @@
 """Benchmark of the feedback collector: a fixed load of events, then accepted events/s and latency.
 
     .venv/bin/python scripts/bench/bench_feedback.py [--events 5000] [--clients 50] [--mix 1:0:0] [--no-vote-id]
-        [--database-url postgresql://...] [--url http://127.0.0.1:8001 --catalogue FILE]
+        [--database-url postgresql://... [--instances 2]] [--limits] [--url http://127.0.0.1:8001 --catalogue FILE]
 
 Without --url it starts its own service (``python -m feedback serve``, rate limit off) on a free
 loopback port with a throwaway SQLite database (or the given PostgreSQL database) and stops it at the
-end. With --url it loads a running service, which must be on the loopback interface. The load is
+end; with --instances N (PostgreSQL), N services on the one database, each client connection going to
+one of them in turn (as nginx's upstream would spread them). --limits turns the per-client limits on, high
+enough never to refuse (with PostgreSQL each request then checks them in the database: their cost is in the
+figures). With --url it loads a running service, which must be on the loopback interface. The load is
 bounded (--votes, and --timeout seconds at most); the client uses keep-alive HTTP/1.1 connections, one
 per simulated client, on the same machine as the service (so both share the CPU).
 
@@ -83,8 +86,10 @@ def wait_ready(base: str, proc: subprocess.Popen | None, log: Path | None, timeo
 
 
 @contextmanager
-def own_service(database_url: str | None = None, workdir: Path | None = None):
-    """Start ``python -m feedback serve`` on a free loopback port; yield its base URL."""
+def own_service(database_url: str | None = None, workdir: Path | None = None, instances: int = 1,
+                limits: bool = False):
+    """Start ``instances`` × ``python -m feedback serve`` on free loopback ports (one database); yield their
+    base URLs. ``limits``: the per-client limits on, too high to refuse anything (their cost is measured)."""
     tmp = Path(workdir or tempfile.mkdtemp(prefix="kb-bench-"))
     cat = tmp / "kb-catalogue.json"
     built = ROOT / "site" / "kb-catalogue.json"
@@ -92,27 +97,33 @@ def own_service(database_url: str | None = None, workdir: Path | None = None):
         shutil.copy(built, cat)
     else:
         cat.write_text(json.dumps(sample_catalogue()), encoding="utf-8")
-    port = free_port()
     storage = ["--database-url", database_url] if database_url else ["--db", str(tmp / "bench.sqlite3")]
-    log = tmp / "service.log"
+    limit = "1000000" if limits else "0"
     env = dict(os.environ)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "feedback", "serve", "--port", str(port), *storage,
-                                 "--catalogue", str(cat), "--rate-limit", "0", "--votes-per-day", "0", "--searches-per-day", "0",
-                                 "--log-level", "warning"],
-                                cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
+    procs, bases = [], []
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(base, proc, log)
+        for i in range(instances):
+            port = free_port()
+            log = tmp / f"service-{i}.log"
+            with open(log, "wb") as out:
+                proc = subprocess.Popen([sys.executable, "-m", "feedback", "serve", "--port", str(port), *storage,
+                                         "--catalogue", str(cat), "--rate-limit", limit, "--votes-per-day", limit,
+                                         "--searches-per-day", limit, "--log-level", "warning"],
+                                        cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
+            procs.append(proc)
+            bases.append(f"http://127.0.0.1:{port}")
+            wait_ready(bases[-1], proc, log)
         target = {"database_url": database_url} if database_url else {"db": str(tmp / "bench.sqlite3")}
-        yield base, json.loads(cat.read_text(encoding="utf-8")), target
+        yield bases, json.loads(cat.read_text(encoding="utf-8")), target
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         if workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -209,17 +220,17 @@ def event_body(kind: str, n: int, articles: list[dict], vote_ids: bool, run_id: 
     return search_body(n, articles, run_id)
 
 
-async def load(base: str, articles: list[dict], events: int, clients: int, mix: Mix, start: int = 0,
+async def load(bases: list[str], articles: list[dict], events: int, clients: int, mix: Mix, start: int = 0,
                vote_ids: bool = True, run_id: str = "run"):
-    """Send ``events`` events from ``clients`` connections; return ({kind: latencies of 201s}, {kind: search
-    ids accepted}, errors, seconds)."""
-    parts = urlsplit(base)
+    """Send ``events`` events from ``clients`` connections, taking the instances ``bases`` in turn (client k
+    to instance k mod N); return ({kind: latencies of 201s}, {kind: search ids accepted}, errors, seconds)."""
     next_n = iter(range(start, start + events))
     latencies: dict[str, list[float]] = {k: [] for k in KINDS}
     search_ids: set[int] = set()
     errors: dict[str, int] = {}
 
-    async def client():
+    async def client(k: int):
+        parts = urlsplit(bases[k % len(bases)])
         conn = Connection(parts.hostname, parts.port)
         try:
             for n in next_n:
@@ -241,7 +252,7 @@ async def load(base: str, articles: list[dict], events: int, clients: int, mix: 
             conn.close()
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(k) for k in range(clients)))
     return latencies, search_ids, errors, time.perf_counter() - t0
 
 
@@ -273,21 +284,22 @@ def figures(lat: list[float], secs: float) -> dict:
             "max_ms": 1000 * max(lat) if lat else None}
 
 
-def run(base: str, catalogue: dict, events: int, clients: int, warmup: int, vote_ids: bool = True,
+def run(bases: list[str], catalogue: dict, events: int, clients: int, warmup: int, vote_ids: bool = True,
         mix: Mix = Mix((1, 0, 0)), target: dict | None = None) -> dict:
     articles = catalogue["articles"]
+    base = bases[0]                 # the instances share one database: any of them gives the counts
     run_id = uuid.uuid4().hex[:8]
     before = stored_counts(base, target)
     expected = {k: 0 for k in KINDS}
     searches: set[int] = set()
     if warmup:
-        warm, warm_ids, warm_errors, _ = asyncio.run(load(base, articles, warmup, min(clients, warmup), mix, 10**6,
+        warm, warm_ids, warm_errors, _ = asyncio.run(load(bases, articles, warmup, min(clients, warmup), mix, 10**6,
                                                           vote_ids, run_id))
         if warm_errors:
             raise SystemExit(f"warm-up failed: {warm_errors}")
         expected.update({k: len(v) for k, v in warm.items()})
         searches |= warm_ids
-    lat, ids, errors, secs = asyncio.run(load(base, articles, events, clients, mix, 0, vote_ids, run_id))
+    lat, ids, errors, secs = asyncio.run(load(bases, articles, events, clients, mix, 0, vote_ids, run_id))
     searches |= ids
     after = stored_counts(base, target)
     for k in ("vote", "view"):
@@ -297,7 +309,7 @@ def run(base: str, catalogue: dict, events: int, clients: int, warmup: int, vote
     checked = [k for k in KINDS if counted[k] is not None]
     every = [x for k in KINDS for x in lat[k]]
     overall = figures(every, secs)
-    return {"events": events, "votes": events, "clients": clients, "mix": mix.per_cycle, "errors": errors,
+    return {"events": events, "votes": events, "clients": clients, "instances": len(bases), "mix": mix.per_cycle, "errors": errors,
             "seconds": secs, **overall, "events_per_s": overall["per_s"], "votes_per_s": overall["per_s"],
             "kinds": {k: figures(lat[k], secs) for k in KINDS if mix.per_cycle[k]},
             "counted": sum(counted[k] for k in checked), "expected_count": sum(expected[k] for k in checked),
@@ -327,8 +339,9 @@ def parse_mix(text: str) -> Mix:
 def print_figures(result: dict, storage: str) -> None:
     mix = ":".join(str(result["mix"][k]) for k in KINDS)
     print(f"{result['events']} events (votes:views:searches {mix}, {result['payload']} payload), "
-          f"{result['clients']} concurrent clients, {storage}, {result['cpus']} CPUs (client and service on the "
-          "same machine)")
+          f"{result['clients']} concurrent clients, {result['instances']} instance(s), {storage}"
+          f"{', limits on (in the database)' if result.get('limits') else ''}, {result['cpus']} CPUs (client and "
+          "service on the same machine)")
     rows = [("all", result)] + [(PLURAL[k], f) for k, f in result["kinds"].items()] if len(result["kinds"]) > 1 \
         else [("all", result)]
     for name, f in rows:
@@ -356,6 +369,12 @@ def main(argv=None) -> int:
     p.add_argument("--url", help="a running service on the loopback interface (default: start one)")
     p.add_argument("--catalogue", help="with --url: the catalogue the service uses")
     p.add_argument("--database-url", help="start the service on this PostgreSQL database instead of SQLite")
+    p.add_argument("--instances", type=int, default=1,
+                   help="start this many service instances on the one database (more than 1: PostgreSQL only), "
+                        "the clients taking them in turn (default 1)")
+    p.add_argument("--limits", action="store_true",
+                   help="turn the per-client limits on (too high to refuse anything): with PostgreSQL, each "
+                        "request checks them in the database")
     p.add_argument("--timeout", type=float, default=300, help="stop after this many seconds (default 300)")
     p.add_argument("--no-vote-id", action="store_true",
                    help="send votes without the widget's vote_id (each request a new anonymous vote)")
@@ -363,6 +382,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if not 1 <= args.events <= 1_000_000 or not 1 <= args.clients <= 1000 or args.warmup < 0:
         p.error("--events 1..1000000, --clients 1..1000, --warmup ≥ 0")
+    if not 1 <= args.instances <= 8 or (args.instances > 1 and (args.url or not args.database_url)):
+        p.error("--instances 1..8; more than one needs --database-url (PostgreSQL) and no --url")
     if args.url and not args.catalogue:
         p.error("--url needs --catalogue (the ids the service accepts)")
 
@@ -375,15 +396,15 @@ def main(argv=None) -> int:
                    mix=args.mix)
     if args.url:
         check_loopback(args.url)
-        result = run(args.url.rstrip("/"), json.loads(Path(args.catalogue).read_text(encoding="utf-8")), **options)
+        result = run([args.url.rstrip("/")], json.loads(Path(args.catalogue).read_text(encoding="utf-8")), **options)
         storage = "running service"
     else:
-        with own_service(args.database_url) as (base, catalogue, target):
-            result = run(base, catalogue, target=target, **options)
+        with own_service(args.database_url, instances=args.instances, limits=args.limits) as (bases, catalogue, target):
+            result = run(bases, catalogue, target=target, **options)
         storage = "PostgreSQL" if args.database_url else "SQLite (WAL, synchronous=FULL)"
     signal.alarm(0)
     ok = not result["errors"] and result["counted"] == result["expected_count"]
-    result.update(storage=storage, cpus=os.cpu_count(), ok=ok, payload="anonymous" if args.no_vote_id else "widget")
+    result.update(storage=storage, cpus=os.cpu_count(), ok=ok, limits=args.limits and not args.url, payload="anonymous" if args.no_vote_id else "widget")
     if args.json:
         print(json.dumps(result))
     else:

@@ -15,7 +15,8 @@ Modules: ``catalogue`` (the build's article list), ``validation`` (request bodie
 queries: normalisation and scrubbing of personal data, pure), ``storage`` (one small interface, SQLite;
 ``postgres``: PostgreSQL; ``searches``: the searches table and its reads, both databases; ``databases``:
 which one a command opens), ``limits``
-(rate limit, daily vote and search limits per client, who may update a search), ``connections`` (read
+(rate limit, daily vote and search limits per client, who may update a search: in memory; ``sharedlimits``:
+the same in PostgreSQL, shared by every instance), ``connections`` (read
 deadline, connection cap, and one log line per interval when file descriptors run out, for uvicorn),
 ``app`` (the ASGI service), ``stats`` (export, and helpers the report and dashboard share), ``insights``
 (the report's data, built once), ``formats`` (the report as text, JSON, CSV), ``dashboard`` (the HTML
