@@ -182,3 +182,17 @@ def test_with_a_real_address_the_message_gives_the_full_address(tmp_path):
     assert proc.returncode == 0, proc.stderr
     _, _, body = mail(soup(tmp_path / "site", "en/settings/beta").select_one(".kb-feedback__contact")["href"])
     assert "\r\nhttps://aide.acme.test/kb/en/settings/beta/\r\n" in body
+
+
+def test_a_ticket_form_with_a_query_field_gets_it_empty_outside_a_search(tmp_path):
+    """{query} is filled by a search that found nothing (assets/kb-search.js); on an article's links it is
+    empty, never the literal field."""
+    project = tiny_project(tmp_path / "project")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KB_SUPPORT_URL", "https://support.example.com/new?q={query}&article={id}")
+    proc = site_build.build_site(project / "mkdocs.yml", tmp_path / "site")
+    mp.undo()
+    assert proc.returncode == 0, proc.stderr
+    page = soup(tmp_path / "site", "settings/beta")
+    assert page.select_one(".kb-feedback__contact")["href"] == "https://support.example.com/new?q=&article=2"
+    assert page.select_one(".kb-footer a")["href"] == "https://support.example.com/new?q=&article=2"

@@ -115,7 +115,7 @@ def test_contact_link_without_email_or_with_a_ticket_form():
     t = strings.strings("en")
     assert noresult.contact(t, template="", email="", lang="en") == ""
     form = noresult.contact(t, template="https://s.example/new?q={query}&lang={lang}&p={url}", email="x@y.z", lang="en")
-    assert form == "https://s.example/new?q={query}&lang=en&p="
+    assert form == "https://s.example/new?q=%7Bquery%7D&lang=en&p="      # the field, for the script to fill
     block = noresult.block(catalogue, "en", t, email="help@example.com")
     assert block["other"] == "fr" and block["other_home"] == "./" and block["other_index"] == "search/search_index.json"
     assert block["contact"] == support.mailto("help@example.com", t["support_subject_search"], t["support_body_search"])

@@ -324,7 +324,7 @@
     document.addEventListener("visibilitychange", function () { if (document.hidden) settle(); });
     /* capture: before Material closes the search (which would report it without the click) */
     document.addEventListener("click", function (ev) {
-      var a = shown && ev.target.closest && ev.target.closest(".md-search-result a[href]");
+      var a = shown && ev.target.closest && ev.target.closest(".md-search-result__list a[href]");
       if (!a) return;
       clearTimeout(timer);
       shown.path = a.pathname;

@@ -32,7 +32,7 @@ def other_language(catalogue: Catalogue, lang: str) -> str | None:
 def contact(t: Mapping[str, str], *, template: str, email: str, lang: str) -> str:
     """Where "Ask support" leads from a search, ``{query}`` left for the script to fill."""
     if template:
-        return support.support_url(template, lang=lang)
+        return support.support_url(template, lang=lang, query=QUERY)       # %7Bquery%7D: the script fills it
     if not email:
         return ""
     return support.mailto(email, t["support_subject_search"], t["support_body_search"])

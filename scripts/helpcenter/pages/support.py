@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 INCOMPLETE = ("missing-content", "missing-steps")     # review codes that the reader is told about
-FIELDS = ("id", "lang", "title", "url")
+FIELDS = ("id", "lang", "title", "url", "query")   # query: from a search that found nothing (noresult)
 _FIELD = re.compile(r"\{(" + "|".join(FIELDS) + r")\}")
 # one address, no display name, no query: what a mailto: link can hold without surprises
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}")
