@@ -14,7 +14,8 @@ from conftest import build
 
 
 def add_keywords(md, words: str) -> None:
-    text = md.read_text(encoding="utf-8")
+    """Set the article's keywords (replacing those it has: YAML would keep the last of two keys)."""
+    text = re.sub(r"^keywords: .*\n", "", md.read_text(encoding="utf-8"), count=1, flags=re.M)
     md.write_text(re.sub(r"^tags: ", f"keywords: {words}\ntags: ", text, count=1, flags=re.M), encoding="utf-8")
 
 

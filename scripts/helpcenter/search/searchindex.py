@@ -87,7 +87,8 @@ def tune(data: dict, lang: str, groups: list[synonyms.Group]) -> dict:
             if word not in words:
                 words.append(word)
         if words:
-            doc["keywords"] = [html.escape(w) for w in words]
+            # escaped as text (no markup), apostrophes kept: the search splits elisions on them (l'adresse)
+            doc["keywords"] = [html.escape(w, quote=False) for w in words]
     return data
 
 
