@@ -66,3 +66,13 @@ def test_project_synonyms_file_loads_without_problems():
     from conftest import ROOT
     groups, problems = synonyms.load(ROOT / "docs", ["fr", "en"], root=ROOT)
     assert problems == [] and len(groups["fr"]) >= 10 and len(groups["en"]) >= 10
+
+
+def test_a_see_also_section_gets_no_synonyms_of_the_titles_it_lists():
+    """"Voir aussi" lists other articles' titles: their synonyms would make this article answer for them."""
+    groups = [synonyms.make_group(["moyen de paiement", "CB"])]
+    index = {"config": {"fields": {}}, "docs": [
+        {"location": "a/#see-also", "title": "Voir aussi", "text": "<p>Supprimer le moyen de paiement</p>"},
+        {"location": "a/#usage", "title": "Usage", "text": "<p>Supprimer le moyen de paiement</p>"}]}
+    see_also, usage = searchindex.tune(index, "fr", groups)["docs"]
+    assert "keywords" not in see_also and usage["keywords"] == ["CB"]

@@ -41,6 +41,7 @@ lunr.Pipeline.registerFunction(lunr.fr.stemmer,"stemmer-fr-folded");
 lunr.fr.kbFolded=true})();
 """
 _TAG = re.compile(r"<[^>]*>")
+SEE_ALSO = "#see-also"          # the section id of every article's "Voir aussi" / "See also" (links only)
 
 
 def split(index: dict, languages: list[str], default: str) -> dict[str, dict]:
@@ -83,7 +84,8 @@ def tune(data: dict, lang: str, groups: list[synonyms.Group]) -> dict:
         tags = doc.pop("tags", None) or []
         words = [str(t).replace("-", " ") for t in tags] if "#" not in doc.get("location", "") else []
         plain = [html.unescape(_TAG.sub(" ", doc.get(k) or "")) for k in ("title", "text")]
-        for word in synonyms.keywords(groups, *plain):
+        # a "See also" section is made of other articles' titles: their synonyms would pull this one up
+        for word in ([] if doc.get("location", "").endswith(SEE_ALSO) else synonyms.keywords(groups, *plain)):
             if word not in words:
                 words.append(word)
         if words:
