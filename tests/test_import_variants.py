@@ -141,3 +141,19 @@ def test_a_knowledge_base_post_type_its_category_taxonomy_and_views_key(tmp_path
     assert meta["weight"] == 95                                   # the plugin's view counter
     assert (project / "docs/fr/guides/index.md").is_file()        # its category taxonomy
     builds_and_checks(project, tmp_path)
+
+
+def test_a_post_in_two_categories_is_placed_in_one_and_the_report_says_where_else(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    first_fr = next(p[0] for p in exports.POSTS if p[1] == "fr")
+    posts = [p[:7] + ("guides" if p[0] == first_fr else "astuces",) + p[8:] for p in exports.POSTS]
+    text = exports.wxr("none", posts=posts, lang="fr")
+    one = '<category domain="category" nicename="guides"><![CDATA[guides]]></category>'
+    assert text.count(one) == 1
+    text = text.replace(one, one + '<category domain="category" nicename="astuces"><![CDATA[astuces]]></category>')
+    export = tmp_path / "fr.xml"
+    export.write_text(text, encoding="utf-8")
+    report = api.import_wordpress(export, project, lang="fr")
+    notes = [n for n in report.notes if "also in" in n]
+    assert len(notes) == 1 and notes[0].startswith("guides/") and "also in astuces on the old site" in notes[0]
+    assert f"note: {notes[0]}" in report.text()

@@ -229,6 +229,10 @@ class Planner:
             else:
                 folder = folders[cat]
             path = f"{folder}/{self._slug(folder, posts)}.md"
+            others = sorted({folders[c] for p in posts.values() for c in p.categories if c in folders} - {folder})
+            if others:                     # an article lives in one category: say where the others were
+                self.plan.report.notes.append(f"{path}: also in {', '.join(others)} on the old site; placed in "
+                                              f"{folder} only (link it from the others if readers look there)")
             art = ArticlePlan(self.next_id, path, posts)
             self.next_id += 1
             for lang, post in posts.items():
