@@ -471,7 +471,14 @@ def on_post_build(config):
 
 
 def _localize_redirects(site_dir: Path, catalogue: Catalogue) -> None:
-    """Short links and aliases say where they lead in the language of their article."""
+    """Short links and aliases say where they lead in the language of their article; aliases from the
+    site root (``/assistance/x.md``, any language) get their page here, in the default language's root."""
+    for url, article in redirects.root_aliases(catalogue).items():
+        page = site_dir / url / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.relpath(article.url or ".", url or ".") + "/"
+        page.write_text(redirects.redirect_page(target, article.lang, _strings(article.lang, article.lang == "fr")),
+                        encoding="utf-8")
     for lang in catalogue.langs:
         t = _strings(lang, lang == "fr")
         for old in redirects.redirect_map(catalogue, lang):

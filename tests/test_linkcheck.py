@@ -207,6 +207,12 @@ def test_redirect_stubs_must_lead_to_an_existing_page_of_their_language(tmp_path
     assert any(m.startswith("/en/settings/old-gone/") and "broken redirect '../gone/'" in m for m in msgs), msgs
     assert any(m.startswith("/en/settings/old-cross/") and "redirect '../../../settings/a/' leads into the French"
                in m for m in msgs), msgs
+    # an alias from the site root of an English article: a page under / that says it is English
+    files = good_site()
+    files["assistance/old-a/index.html"] = stub.format(u="../../en/settings/a/")          # lang="en": allowed
+    assert messages(check(tmp_path / "3", files)) == []
+    files["assistance/old-a/index.html"] = stub.replace('lang="en"', 'lang="fr"').format(u="../../en/settings/a/")
+    assert any("leads into the English site" in m for m in messages(check(tmp_path / "4", files)))
 
 
 def test_image_without_file(tmp_path):

@@ -134,3 +134,34 @@ def test_docs_nginx_refuses_a_configuration_nginx_would_reject_and_writes_nothin
     proc = _nginx(site.path, "--out", str(out))                    # the site as built: written
     assert proc.returncode == 0, proc.stderr
     assert out.read_text().count("location = /dashboard") == 1
+
+
+def test_an_alias_from_the_site_root_redirects_an_old_address_outside_the_language_folder(tmp_path):
+    """A former help center kept English articles at /assistance/x/ (where French now lives): a leading '/'
+    makes the alias a site-root path. Its page is in the article's language, in the single and in the
+    parallel build alike, and nginx answers it with a real 301."""
+    import json
+    project = tiny_project(tmp_path / "project")
+    alias(project, "en", "/assistance/old-alpha.md")
+    for parallel in (False, True):
+        site = tmp_path / ("parallel" if parallel else "single")
+        proc = site_build.build_site(project / "mkdocs.yml", site, parallel=parallel)
+        assert proc.returncode == 0, proc.stderr
+        page = (site / "assistance/old-alpha/index.html").read_text(encoding="utf-8")
+        assert '<html lang="en">' in page and 'href="../../en/settings/alpha/"' in page
+        assert "This article has moved" in page
+        redirects = json.loads((site / "kb-redirects.json").read_text(encoding="utf-8"))["redirects"]
+        assert redirects["/assistance/old-alpha/"] == "/en/settings/alpha/"
+    out = io.StringIO()
+    assert cli_check.run_check(project / "mkdocs.yml", out=out) == 0, out.getvalue()
+    conf = _nginx(tmp_path / "single", "--access-log", "off").stdout
+    assert 'location = "/assistance/old-alpha/" { return 301 "/en/settings/alpha/"; }' in conf
+
+
+def test_an_alias_from_the_site_root_cannot_take_a_page_of_any_language(tmp_path):
+    project = tiny_project(tmp_path / "project")
+    alias(project, "en", "/settings/beta.md")
+    proc, _ = build(project, tmp_path)
+    assert proc.returncode != 0
+    assert "alias '/settings/beta.md' would answer /settings/beta/, the address of docs/fr/settings/beta.md" \
+        in proc.stderr + proc.stdout

@@ -295,7 +295,12 @@ class Planner:
             path = urlsplit(old).path.strip("/")
             if lang != self.default:
                 if not path.startswith(f"{lang}/"):
-                    self.plan.nginx["/" + path + ("/" if path else "")] = [lang, art.id]
+                    root = f"/{path}.md"       # outside the language folder: an alias from the site root
+                    if path and ALIAS_RE.match(root) and ".." not in root and path.split("/")[0] not in RESERVED \
+                            and path.split("/")[0] not in LANGS:
+                        out.append(root)
+                    else:
+                        self.plan.nginx["/" + path + ("/" if path else "")] = [lang, art.id]
                     continue
                 path = path[len(lang) + 1:]
             elif path.split("/")[0] in LANGS and path.split("/")[0] != self.default:

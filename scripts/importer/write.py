@@ -127,8 +127,9 @@ def check(plan: Plan, staging: Path, project_docs: Path) -> None:
                 aliases.remove(m.group(1))
                 if not aliases:
                     del art.files[lang].meta["aliases"]
-                prefix = "" if lang == "fr" else f"{lang}/"
-                plan.nginx["/" + prefix + m.group(1)[:-3] + "/"] = [lang, art.id]
+                old = m.group(1)
+                prefix = "" if lang == "fr" or old.startswith("/") else f"{lang}/"
+                plan.nginx["/" + prefix + old.lstrip("/")[:-3] + "/"] = [lang, art.id]
                 plan.report.notes.append(f"{p.file}: {p.message}: answered by nginx only")
                 changed.add(art.id)
                 continue

@@ -19,6 +19,7 @@ _ID = re.compile(rb""" id=(?:"([^"]*)"|'([^']*)')""")
 _ID_ODD = re.compile(rb"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _A_NAME = re.compile(rb"""<a\s[^>]*?\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _HEADING_ID = re.compile(rb"""<h[1-6][^>]*\sid\s*=\s*"([^"]*)\"""", re.I)
+_HTML_LANG = re.compile(rb'<html\s+lang="([A-Za-z-]+)"')
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'">]+)""", re.I)
 _CANONICAL = re.compile(r"""<link\s[^>]*rel="canonical"[^>]*href="([^"]+)"|<link\s[^>]*href="([^"]+)"[^>]*rel="canonical\"""")
@@ -53,6 +54,7 @@ class Page:
     links: list[Link]
     redirect: str | None = None
     has_names: bool = False     # has <a name=...> anchors (looked up only when an id is missing)
+    declared: str | None = None # a redirect page's own <html lang>: the language of the article it leads to
 
     @property
     def url(self) -> str:
@@ -127,7 +129,9 @@ def parse_page(rel: str, data: bytes, lang: str | None) -> Page:
                     if bits:
                         links.append(Link(tag, "srcset", bits[0], m.start()))
     kind = "redirect" if redirect else "404" if is_not_found_page(rel) else "page"
-    return Page(rel, lang if kind != "404" else None, kind, ids, links, redirect, b"name=" in data)
+    declared = _HTML_LANG.search(data) if kind == "redirect" else None
+    return Page(rel, lang if kind != "404" else None, kind, ids, links, redirect, b"name=" in data,
+                _str(declared.group(1)) if declared else None)
 
 
 def canonical_url(text: str) -> str | None:

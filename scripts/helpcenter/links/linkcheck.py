@@ -301,8 +301,10 @@ class SiteChecker(LinkSources):
                     f"link to the {self._lang_name(page.lang)} page instead (the same .md file in "
                     f"docs/{page.lang}/); readers change language only with the language switch",
                     f"crosslang|{final}"))
+            # a redirect may lead into another language only when it says so (<html lang>): an alias from
+            # the site root (/assistance/x.md) of an article of that language
             if page.kind == "redirect" and link.tag == "meta" and page.lang and target_lang \
-                    and target_lang != page.lang:
+                    and target_lang != page.lang and target_lang != page.declared:
                 issues.append(_Issue(page, link, f"redirect '{url}' leads into the "
                                      f"{self._lang_name(target_lang)} site",
                                      "redirect to the page of the same language", f"redirlang|{final}"))

@@ -70,7 +70,8 @@ def check_paths(catalogue: Catalogue) -> list[Problem]:
         for article in sorted(language.articles.values(), key=lambda a: a.path):
             line = article.lines.get("aliases")
             for alias in article.aliases:
-                url = page_url(default, prefix + alias, default)
+                root = alias.startswith("/")            # from the site root, whatever the language
+                url = page_url(default, alias[1:] if root else prefix + alias, default)
                 taken = _owner_of_reserved(url, default, langs)
                 page = owners.get(url)
                 other = claimed.get(url)
@@ -78,12 +79,12 @@ def check_paths(catalogue: Catalogue) -> list[Problem]:
                     problems.append(Problem(article.file, line, f"alias '{alias}' would answer /{url}, which the "
                                             f"deployment gives to {taken}",
                                             "remove it, or give the real old path of this article"))
-                elif page is not None and page[0] != lang:
+                elif page is not None and (page[0] != lang or root):
                     problems.append(Problem(article.file, line, f"alias '{alias}' would answer /{url}, the "
                                             f"address of {page[1]}",
                                             "remove it: aliases are paths of the article's own language "
                                             "(relative to its language folder)"))
-                elif other is not None and other[0] != lang:
+                elif other is not None and (other[0] != lang or root):
                     problems.append(Problem(article.file, line, f"alias '{alias}' would answer /{url}, also "
                                             f"claimed by {other[1]}", "keep it on one article only"))
                 claimed.setdefault(url, (lang, article.file))

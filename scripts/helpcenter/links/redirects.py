@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 
-from helpcenter.articles.catalogue import Catalogue, page_url
+from helpcenter.articles.catalogue import Article, Catalogue, page_url
 from helpcenter.source.problems import Problem
 
 SHORT_PREFIX = "a"
@@ -36,7 +36,8 @@ def redirect_map(catalogue: Catalogue, lang: str) -> dict[str, str]:
         target = f"{lang}/{article.path}"
         out[f"{prefix}{SHORT_PREFIX}/{article.id}.md"] = target
         for alias in article.aliases:
-            out[f"{prefix}{alias}"] = target
+            if not alias.startswith("/"):              # from the site root: root_aliases
+                out[f"{prefix}{alias}"] = target
     return out
 
 
@@ -59,17 +60,37 @@ REDIRECT_PAGE = """<!doctype html>
 """
 
 
-def localized_redirect(page: str, lang: str, t: dict[str, str]) -> str | None:
-    """mkdocs-redirects' page ``page`` in ``lang`` (strings ``t``: ``redirect_title``, ``redirect_text``
-    with ``{link}``); None when ``page`` is not one of its pages (already localized, or another file).
-    The target is taken as mkdocs-redirects wrote it (it escapes nothing: a path of ours)."""
-    m = _REDIRECT_STUB.search(page)
-    if m is None:
-        return None
-    url = html.escape(html.unescape(m.group(1)), quote=True)
+def redirect_page(url: str, lang: str, t: dict[str, str]) -> str:
+    """A redirect page to ``url`` in ``lang`` (strings ``t``: ``redirect_title``, ``redirect_text`` with
+    ``{link}``), the same script and meta refresh as mkdocs-redirects' (the anchor is kept)."""
+    url = html.escape(url, quote=True)
     link = f'<a href="{url}">{html.escape(t["redirect_link"])}</a>'
     return REDIRECT_PAGE.format(lang=html.escape(lang), title=html.escape(t["redirect_title"]), url=url,
                                 text=html.escape(t["redirect_text"]).replace("{link}", link))
+
+
+def localized_redirect(page: str, lang: str, t: dict[str, str]) -> str | None:
+    """mkdocs-redirects' page ``page`` in ``lang``; None when ``page`` is not one of its pages (already
+    localized, or another file). The target is taken as mkdocs-redirects wrote it."""
+    m = _REDIRECT_STUB.search(page)
+    return None if m is None else redirect_page(html.unescape(m.group(1)), lang, t)
+
+
+def root_aliases(catalogue: Catalogue) -> dict[str, Article]:
+    """Aliases written from the site root (a leading ``/``: an old address outside the article's language
+    folder, e.g. an English article's ``/assistance/x.md`` from a former help center), every language:
+    {site-root-relative URL: article}. The hooks write their pages at the end of the build, in the root
+    that the default language's build owns (``redirect_map`` leaves them out: mkdocs-redirects writes
+    only inside the language being built)."""
+    out: dict[str, Article] = {}
+    for language in catalogue.langs.values():
+        for article in sorted(language.by_id.values(), key=lambda a: a.id):
+            if article.status == "draft":
+                continue
+            for alias in article.aliases:
+                if alias.startswith("/"):
+                    out.setdefault(page_url(catalogue.default, alias[1:], catalogue.default), article)
+    return out
 
 
 def redirect_urls(catalogue: Catalogue) -> dict[str, str]:
@@ -83,6 +104,8 @@ def redirect_urls(catalogue: Catalogue) -> dict[str, str]:
             url = catalogue.url_of(target_lang, rel)
             if url is not None:
                 out["/" + page_url(catalogue.default, old, catalogue.default)] = "/" + url
+    for url, article in root_aliases(catalogue).items():
+        out.setdefault("/" + url, "/" + article.url)
     return out
 
 
@@ -94,6 +117,12 @@ def check_aliases(catalogue: Catalogue) -> list[Problem]:
         for article in sorted(language.articles.values(), key=lambda a: a.path):
             line = article.lines.get("aliases")
             for alias in article.aliases:
+                if alias.startswith("/"):
+                    if alias in owners:                    # the rest: paths.check_paths, across languages
+                        problems.append(Problem(article.file, line, f"alias '{alias}' is also claimed by "
+                                                f"{owners[alias]}", "keep it on one article only"))
+                    owners.setdefault(alias, article.file)
+                    continue
                 if alias in language.articles or alias.endswith("index.md") and alias[:-9] in language.categories:
                     problems.append(Problem(article.file, line, f"alias '{alias}' is an existing page",
                                             "remove it: only old paths that no longer exist can redirect"))

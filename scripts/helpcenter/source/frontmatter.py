@@ -19,7 +19,7 @@ FENCE = "---"
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 170
 TITLE_MAX = 120
 REVIEW_CODES = ("missing-steps", "missing-content", "suggested-title", "probable-category")
-ALIAS_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*\.md$")
+ALIAS_RE = re.compile(r"^/?[a-z0-9][a-z0-9._/-]*\.md$")   # a leading /: from the site root
 STATUSES = ("published", "draft", "unlisted")
 COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}$")
 
@@ -249,7 +249,8 @@ def _commit(v):
 
 def _alias(v):
     if not isinstance(v, str) or not ALIAS_RE.match(v) or ".." in v:
-        return "must be an old path relative to the language folder, like settings/old-name.md"
+        return ("must be an old path relative to the language folder, like settings/old-name.md, or from the "
+                "site root with a leading '/', like /assistance/old-name.md")
     return None
 
 
