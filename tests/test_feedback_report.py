@@ -128,15 +128,15 @@ def test_text_report_has_every_section(filled):
     tmp_path, cat, _ = filled
     out = report(tmp_path, cat)
     for heading in ("Trends (this period vs the previous one):", "Least helpful articles first",
-                    "Top searches, fr:", "Top searches, en:", "Searches that found nothing (articles to write), fr:",
-                    "Searches with results but no click, en:"):
+                    "Top searches, fr:", "Top searches, en:", "Searches that found nothing (write the article, or add the words to the keywords: of the one that answers), fr:",
+                    "Searches with results but no click (add the words to the keywords: of the article that answers, or to docs/synonyms.yml), en:"):
         assert heading in out
     lines = out.splitlines()
     votes = next(l for l in lines if l.split()[:2] == ["all", "votes"])
     assert votes.split()[2:] == ["7", "3", "+4", "(+133%)"]
     ratio = next(l for l in lines if l.split()[:3] == ["fr", "helpful", "ratio"])
     assert ratio.split()[3:] == ["50%", "0%", "+50", "pts"]
-    zero = lines[lines.index("Searches that found nothing (articles to write), fr:") + 3]
+    zero = lines[lines.index("Searches that found nothing (write the article, or add the words to the keywords: of the one that answers), fr:") + 3]
     assert zero.split() == ["2", "2", "0", "0%", "remboursement", "partiel"]
     assert "reasons: missing-steps 1" in out and "reasons: outdated 1" in out
     assert "\u202e" not in out and "refundevil" in out       # the override never reaches the terminal

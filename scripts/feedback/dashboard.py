@@ -212,7 +212,7 @@ def _searches(lang: str, search_days, limit: int) -> list[str]:
     out.append(f'<p class="note" lang="en">{plural(searches, "search", "searches")}, {100 * zero / searches:.0f} % '
                f'found nothing; {plural(len(queries), "distinct query", "distinct queries")}.</p>')
     sections = (("top", "Most frequent, with their click-through (clicks / searches)", top_queries),
-                ("zero", "Found nothing: the articles to write", zero_result_queries),
+                ("zero", "Found nothing: the articles to write, or words for an article's keywords", zero_result_queries),
                 ("no-click", "Showed results, never clicked", no_click_queries))
     for css, title, pick in sections:
         chosen = pick(queries, limit)

@@ -149,8 +149,8 @@ def _article_lines(data: dict) -> list[str]:
 
 
 QUERY_TITLES = {"top_queries": "Top searches",
-                "zero_result_queries": "Searches that found nothing (articles to write)",
-                "no_click_queries": "Searches with results but no click"}
+                "zero_result_queries": "Searches that found nothing (write the article, or add the words to the keywords: of the one that answers)",
+                "no_click_queries": "Searches with results but no click (add the words to the keywords: of the article that answers, or to docs/synonyms.yml)"}
 
 
 def _query_lines(data: dict) -> list[str]:
