@@ -344,3 +344,16 @@ def test_real_site_passes_the_site_level_link_check(site):
 def test_check_command_passes_on_the_real_project():
     n, lines = run_check(ROOT)
     assert n == 0, "\n".join(lines)
+
+
+def test_front_matter_is_written_in_the_house_style_and_reads_back_as_written():
+    """One writer for `docs.py new` and `docs.py import`: bare words where YAML reads them back as text,
+    quoted otherwise (a tag `yes` or `null` would be read as true or nothing)."""
+    import yaml
+    from helpcenter.source.frontmatter import dump
+    meta = {"id": 3, "title": "Comment régler l'alpha ?", "tags": ["portail client", "yes", "null", "a: b", "12"],
+            "related": [1, 2]}
+    text = dump(meta)
+    assert text.splitlines()[3] == 'tags: [portail client, "yes", "null", "a: b", "12"]'
+    assert text.splitlines()[4] == "related: [1, 2]"
+    assert yaml.safe_load(text.strip("-\n")) == meta

@@ -6,13 +6,10 @@ an existing file is never overwritten.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from helpcenter.source import frontmatter
 from helpcenter import content
@@ -54,28 +51,9 @@ class NewArticle:
     files: dict[str, Path]       # lang -> file written
 
 
-_PLAIN = re.compile(r"^[^\W\d_][\w-]*(?: [\w-]+)*$")
-
-
-def _scalar(value) -> str:
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False)       # a JSON string is a YAML double-quoted scalar
-
-
 def render(meta: dict, lang: str) -> str:
-    """Front matter in the house style (double-quoted texts, [a, b] lists), then a body skeleton."""
-    lines = ["---"]
-    for key, value in meta.items():
-        if isinstance(value, list):
-            items = [str(v) if isinstance(v, int) or _PLAIN.match(str(v)) else _scalar(v) for v in value]
-            lines.append(f"{key}: [{', '.join(items)}]")
-        else:
-            lines.append(f"{key}: {_scalar(value)}")
-    lines.append("---")
-    if yaml.safe_load("\n".join(lines[1:-1])) != meta:
-        raise ValueError(f"front matter does not read back as written: {meta!r}")
-    return "\n".join(lines) + "\n\n" + BODY.get(lang, BODY["en"])
+    """Front matter in the house style (``frontmatter.dump``), then a body skeleton."""
+    return frontmatter.dump(meta) + "\n\n" + BODY.get(lang, BODY["en"])
 
 
 def max_raw_id(docs_dir: Path) -> int:

@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from helpcenter import content
+from helpcenter.source import frontmatter
 from helpcenter.translation import parity
 from importer.model import LANGS, SourceError
 from importer.plan import ArticlePlan, FileOut, Plan
@@ -37,13 +38,7 @@ _GLOSSARY = re.compile(r'^"(.+)" → write "(.+)" \(glossary\)$')
 
 
 def render(meta: dict, body: str) -> str:
-    lines = ["---"]
-    for key, value in meta.items():
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    lines.append("---")
-    if yaml.load("\n".join(lines[1:-1]), Loader=_LOADER) != meta:     # YAML-safe: reads back as written
-        raise ValueError(f"front matter does not read back as written: {meta!r}")
-    return "\n".join(lines) + "\n\n" + body
+    return frontmatter.dump(meta) + "\n\n" + body
 
 
 def fenced(body: str) -> str:

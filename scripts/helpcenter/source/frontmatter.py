@@ -5,6 +5,7 @@ Kinds: ``article`` (any Markdown file but index.md), ``category`` (a folder's in
 """
 from __future__ import annotations
 
+import json
 import re
 import reprlib
 from dataclasses import dataclass, field
@@ -314,3 +315,37 @@ def validate(fm: FrontMatter, kind: str, file: str) -> list[Problem]:
         if err:
             problems.append(Problem(file, fm.line_of(key), f"'{key}' {err}", spec.doc))
     return problems
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"^[^\W\d_][\w-]*(?: [\w-]+)*$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)      # libyaml when present: the importer writes thousands
+
+
+def _scalar(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)       # a JSON string is a YAML double-quoted scalar
+
+
+def _item(value) -> str:
+    """A list item: bare when it is a plain word or phrase YAML reads back as that text (not ``yes``)."""
+    if isinstance(value, str) and _PLAIN.match(value) and yaml.load(value, Loader=_LOADER) == value:
+        return value
+    return _scalar(value)
+
+
+def dump(meta: dict) -> str:
+    """Front matter in the house style (double-quoted texts, ``[a, b]`` lists), between its ``---``
+    lines; ValueError when it would not read back as ``meta`` (nothing unsafe is ever written)."""
+    lines = ["---"]
+    for key, value in meta.items():
+        if isinstance(value, list):
+            lines.append(f"{key}: [{', '.join(_item(v) for v in value)}]")
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    lines.append("---")
+    if yaml.load("\n".join(lines[1:-1]), Loader=_LOADER) != meta:
+        raise ValueError(f"front matter does not read back as written: {meta!r}")
+    return "\n".join(lines)
