@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from helpcenter.links import paths
 from helpcenter.scaffold import max_raw_id, slugify
 from helpcenter.source.frontmatter import ALIAS_RE, DESCRIPTION_MAX, DESCRIPTION_MIN, TITLE_MAX
 from importer import convert
@@ -19,7 +20,9 @@ from importer.links import LinkIndex, find_upload, relative, upload_path
 from importer.model import LANGS, Export, Post
 from importer.report import Report
 
-RESERVED = {"a", "api", "dashboard", "search", "assets", "agents", "images", "_snippets", *LANGS}
+# first path segments a category or alias may not take: what the deployment owns (helpcenter.links.paths),
+# the imported images' folder, the snippets' folder and the languages' roots
+RESERVED = {*paths.COLLECTOR, *paths.BUILD_FOLDERS, *paths.BUILD_FILES, "images", "_snippets", *LANGS}
 IMAGES = "images"
 DRAFT_STATUSES_OK = ("publish",)
 FALLBACK = {"fr": ("imported", "Articles importés", "Articles importés de l'ancien centre d'aide, à classer."),
