@@ -16,9 +16,9 @@ Where an article's data shows (so what is re-rendered when it changes):
   are re-ranked after the visible update (``Session.settle``), and the pages whose list changed are
   re-rendered then.
 
-Everything else is a full build: a file added, deleted or renamed, a home or category page, a
-snippet (``_snippets/``), an image, a template, ``mkdocs.yml``, a Python file, a changed id,
-aliases or status.
+An article added, deleted or renamed (or a changed id, aliases or status, found by the session) is a
+change of structure (``structure.py``). Everything else is a full build: a home or category page, a
+snippet (``_snippets/``), an image, a folder, a template, ``mkdocs.yml``, a Python file.
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class Plan:
     full: bool = False
     python: bool = False                      # a Python file changed: re-import the hooks' modules
     articles: list[tuple[str, str]] = field(default_factory=list)   # (lang, path in the language)
+    structure: list[tuple[str, str]] = field(default_factory=list)  # articles added or deleted
 
 
 def classify(built: Built, changed: set[Path], root: Path) -> Plan:
@@ -50,11 +51,15 @@ def classify(built: Built, changed: set[Path], root: Path) -> Plan:
             continue
         lang, _, inner = rel.partition("/")
         language = catalogue.langs.get(lang)
-        if (language is None or path.suffix != ".md" or inner not in language.articles
-                or not path.is_file()):
-            plan.full = True                  # new, deleted, renamed, a home or category page, an asset
+        if language is None or path.suffix != ".md" or path.name == "index.md" or "/" not in inner \
+                or "_snippets" in inner.split("/")[:-1] or path.is_dir() \
+                or inner.rpartition("/")[0] not in language.categories:
+            plan.full = True                  # a home or category page, a snippet, an asset, a folder
             continue
-        plan.articles.append((lang, inner))
+        if inner in language.articles and path.is_file():
+            plan.articles.append((lang, inner))
+        else:
+            plan.structure.append((lang, inner))  # an article added, deleted (or renamed: both)
     return plan
 
 

@@ -303,10 +303,13 @@ class ParallelSession:
         if any(r.kind == "full" for r in results):
             self._merge({w.lang: Path(r["site"]) for w, r in zip(self.workers, replies)})
         self._all("commit")
+        if any(r.kind == "structure" for r in results) and not any(r.kind == "full" for r in results):
+            # pages came or went: the sitemap, merged from every language's, and the top-level folders
+            self._merge({w.lang: Path(r["site"]) for w, r in zip(self.workers, replies)})
         if self._stale and any(r.kind == "full" for r in results):
             self._sweep()
         self.errors = []
-        kind = "full" if any(r.kind == "full" for r in results) else results[0].kind
+        kind = next((k for k in ("full", "structure") if any(r.kind == k for r in results)), results[0].kind)
         return Result(kind, pages=sorted({p for r in results for p in r.pages}))
 
     def _merge(self, parts: dict[str, Path]) -> None:

@@ -43,6 +43,10 @@ class Renderer:
         plugins = self.built.config.plugins
         return plugins["material/search"] if "material/search" in plugins else plugins["search"]
 
+    def forget(self) -> None:
+        """The languages' files changed (``structure.restructure``): read them again when needed."""
+        self._doc_files = {}
+
     def doc_files(self, lang: str) -> list:
         if lang not in self._doc_files:
             files = self.built.languages[lang].files
@@ -125,6 +129,12 @@ class Renderer:
             os.replace(path, target)
         self.drop(staged)
 
+    def staging_of(self, staged: dict[str, Path]) -> Path:
+        """The staging folder of ``staged`` (a new one when nothing is staged)."""
+        for rel, path in staged.items():
+            return Path(str(path)[: -len(rel)])
+        return Path(tempfile.mkdtemp(prefix="stage-", dir=self.built.site_dir.parent))
+
     @staticmethod
     def drop(staged: dict[str, Path]) -> None:
         """Remove the staging folder (with what is left in it)."""
@@ -134,10 +144,12 @@ class Renderer:
 
     # --- search index ----------------------------------------------------------------------------
 
-    def update_search(self, entries: dict[str, list], pages: dict[str, list]) -> None:
+    def update_search(self, entries: dict[str, list], pages: dict[str, list], reorder: bool = False) -> None:
         """Replace the re-rendered pages' entries in the build's search entries (kept in build
         order, before de-duplication, as static-i18n keeps them), then write the index of each
-        language concerned as the hooks write it (``searchindex.split``, ``tune``, ``write_language``)."""
+        language concerned as the hooks write it (``searchindex.split``, ``tune``, ``write_language``).
+        ``reorder``: pages came or went (``structure.py``): the entries are put in build order, those of
+        pages that went are dropped, and every language's index is written."""
         i18n = self.built.i18n
         raw = i18n.search_entries
         urls = {page.url for todo in pages.values() for page in todo}
@@ -153,7 +165,23 @@ class Renderer:
         for url in urls - placed:          # a page that had no entry before
             out.extend(entries.get(url, []))
         raw[:] = out
-        self.write_search([lang for lang, todo in pages.items() if todo])
+        if reorder:
+            self.order_search()
+        langs = [self.only] if self.only else list(self.built.state["catalogue"].langs)
+        self.write_search(langs if reorder else [lang for lang, todo in pages.items() if todo])
+
+    def order_search(self) -> None:
+        """The search entries in the order a build makes them: each language's pages in build order
+        (a page's own entries keep theirs); entries of pages no longer built are dropped."""
+        rank: dict[str, tuple[int, int]] = {}
+        for n, lang in enumerate(self.built.i18n.build_languages):
+            for k, f in enumerate(self.doc_files(lang)):
+                if f.page is not None:
+                    rank.setdefault(f.page.url, (n, k))
+        raw = self.built.i18n.search_entries
+        kept = [e for e in raw if e["location"].split("#")[0] in rank]
+        kept.sort(key=lambda e: rank[e["location"].split("#")[0]])
+        raw[:] = kept
 
     def warm(self) -> None:
         """Serialise every search entry once ahead of the first save (seconds at 2,000 articles)."""

@@ -201,7 +201,7 @@ def report(result, what: str) -> None:
         print(f"[{stamp}] {what}: full build in {result.seconds:.1f} s", flush=True)
     else:
         print(f"[{stamp}] {what}: {len(result.pages)} file(s) re-rendered in {result.seconds:.2f} s"
-              + (" (related articles are re-ranked when you pause)" if result.kind == "pages" else ""),
+              + (" (related articles are re-ranked when you pause)" if result.kind in ("pages", "structure") else ""),
               flush=True)
 
 

@@ -8,9 +8,11 @@ folder (``<out>/site``, a link to the current build). On a change:
   checks run again, and exactly the pages that show that article's data are re-rendered
   (``dependents.py``), with its entries of the language's search index; related articles, whose
   ranking compares every article of the language, are re-ranked afterwards (``settle``);
-- anything else (a file added, deleted or renamed, a home or category page, an image, a template,
-  ``mkdocs.yml``, a Python file, an id, aliases or status): a full build into a new folder, which replaces
-  the served one only when it succeeds.
+- an article added, deleted or renamed, or a changed id, aliases or status: the kept build's files
+  and navigation are made again, and what shows the change is re-rendered (``structure.py``);
+- anything else (a home or category page, an image, a snippet, the glossary, a template,
+  ``mkdocs.yml``, a Python file): a full build into a new folder, which replaces the served one only
+  when it succeeds.
 
 A change with problems publishes nothing: the last good pages stay served, ``errors`` says what to
 fix (``file:line: message (fix: ...)``), and the next change is applied against the last published
@@ -31,14 +33,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dependents
+from . import dependents, structure
 from .build import Built, full_build, split_notes
 from .render import Renderer
 
 ARTICLE_FIELDS_NOT_SHOWN = ("body", "body_line", "lines")
-# front-matter keys whose change is a full build: short links and redirects (id, aliases), which pages
-# are built, listed, indexed and in the sitemap (status)
-FULL_BUILD_KEYS = ("id", "aliases", "status")
+# front-matter keys whose change makes the site's structure change (structure.py): short links and
+# redirects (id, aliases), which pages are built, listed, indexed and in the sitemap (status)
+STRUCTURE_KEYS = ("id", "aliases", "status")
 
 
 @dataclass
@@ -84,6 +86,8 @@ class Session:
         self._staged = None                      # (publish, drop) of the update waiting for commit()
         self._next: Built | None = None          # a full build staged
         self._changed: set[Path] = set()         # the paths of the last update
+        self._base: dict | None = None           # structure.snapshot of what is published, while a
+        self._touched: set[tuple[str, str]] = set()   # change of structure waits (and the articles saved)
 
     @property
     def ready(self) -> bool:
@@ -130,6 +134,7 @@ class Session:
         self.built, self.renderer = built, Renderer(built, self.only)
         self.errors, self.rerank, self.unpublished = [], set(), {}
         self._job, self._cold = None, True
+        self._base, self._touched = None, set()
         point(self.link, built.site_dir)         # the served folder switches at once
         if old is not None:
             shutil.rmtree(old.site_dir, ignore_errors=True)
@@ -174,6 +179,8 @@ class Session:
             plan = dependents.classify(self.built, changed, self.root)
             if plan.full:
                 result = self.full(fresh_python=plan.python)
+            elif plan.structure or self._base is not None:
+                result = self._structure(plan.articles + plan.structure)
             else:
                 result = self._articles(plan.articles)
         if result.kind == "error":
@@ -187,7 +194,7 @@ class Session:
         state = built.state
         catalogue = state["catalogue"]
         before = dependents.snapshot(built)
-        changes, errors = [], []
+        changes, errors, read = [], [], []
         for lang, rel in articles:
             data, problems = dependents.read_article(catalogue, self.root, Path(built.config.docs_dir), lang, rel)
             errors += problems
@@ -195,8 +202,10 @@ class Session:
                 continue
             live = catalogue[lang].articles[rel]
             old = self.unpublished.get((lang, rel)) or dict(vars(live))
-            if any(data.get(k) != old.get(k) for k in FULL_BUILD_KEYS):
-                return self.full()
+            if any(data.get(k) != old.get(k) for k in STRUCTURE_KEYS):
+                return self._structure(articles)
+            read.append((lang, rel, data, live, old))
+        for lang, rel, data, live, old in read:
             self.unpublished.setdefault((lang, rel), old)
             vars(live).update(data)
             shown = {k for k in data if k not in ARTICLE_FIELDS_NOT_SHOWN and data[k] != old[k]}
@@ -212,7 +221,26 @@ class Session:
                 self.rerank.add(lang)
         return self._render(pages, kind="pages", meta=any(shown for _, _, shown, _ in changes))
 
-    def _render(self, pages: dict[str, list], kind: str, meta: bool, now: bool = False) -> Result:
+    def _structure(self, paths) -> Result:
+        """Articles added, deleted or renamed, or a changed id, aliases or status (``structure.py``)."""
+        built = self.built
+        if self._base is None:
+            self._base = structure.snapshot(built)
+        self._touched |= set(paths)
+        problems, present = structure.update_catalogue(built, self.root, paths)
+        errors = problems + split_notes(dependents.check(built.state["catalogue"], present))[0]
+        if errors:
+            self.errors = list(dict.fromkeys(errors))
+            return Result("error", errors=self.errors)
+        built.hooks.refresh(built.config)
+        structure.restructure(built, self.renderer)
+        pages, removed = structure.pages_to_render(built, self._base, self._touched)
+        self.rerank |= {lang for lang in built.languages if self.only in (None, lang)}
+        redirects, gone = structure.redirects_to_write(built, self._base)
+        removed = [rel for lang, rels in removed.items() if self.only in (None, lang) for rel in rels] + gone
+        return self._render(pages, kind="structure", meta=True, extra=(redirects, removed))
+
+    def _render(self, pages: dict[str, list], kind: str, meta: bool, now: bool = False, extra=None) -> Result:
         if self.only is not None:
             pages = {lang: todo for lang, todo in pages.items() if lang == self.only}
         staged, entries, errors = self.renderer.render(pages, self.root, Path(self.built.config.docs_dir))
@@ -221,10 +249,21 @@ class Session:
             return Result("error", errors=errors)
         built = self.built
         root_files = self.only in (None, built.state["catalogue"].default)   # the files at the site's root
+        removed = []
+        if extra is not None:         # a change of structure: redirect pages, the sitemap, files removed
+            redirects, removed = extra
+            staging = self.renderer.staging_of(staged)
+            for rel, text in redirects.items():
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                (staging / rel).write_text(text, encoding="utf-8")
+                staged[rel] = staging / rel
+            staged.update(structure.render_sitemap(built, self.renderer, staging))
 
         def publish():
+            structure.remove_files(built.site_dir, removed)
             self.renderer.publish(staged)
-            self.renderer.update_search(entries, pages)
+            self.renderer.update_search(entries, pages, reorder=extra is not None)
+            self._base, self._touched = None, set()
             if meta and root_files:
                 built.hooks.write_catalogue_files(built.config)
             if root_files:   # the agents' lookup data: titles, sections and review codes (small, rewritten)
