@@ -18,9 +18,12 @@ KINDS = ["question", "symptom", "keywords", "everyday", "franglais", "phone", "s
          "unanswerable"]
 LANGS = ("fr", "en")
 
-# Both halves, answerable queries ("rr" is the reciprocal rank: its mean is the MRR). Measured when the set
-# was written (articles and search of 1945612): fr top-3 80.0 %, MRR 0.721; en top-3 79.6 %, MRR 0.740.
-FLOOR = {"fr": {"top3": 0.76, "rr": 0.68}, "en": {"top3": 0.75, "rr": 0.70}}
+# Each half on its own, answerable queries ("rr" is the reciprocal rank: its mean is the MRR). Measured when
+# the set was written (articles and search of 1945612), both halves: fr top-3 80.0 %, MRR 0.721; en top-3
+# 79.6 %, MRR 0.740. With the BM25F ranking of searchrank.js (README, "Search quality"): tune fr 94.5 % /
+# 98.4 % / 0.968, en 92.1 % / 99.2 % / 0.955; holdout fr 86.7 % / 96.9 % / 0.922, en 92.2 % / 96.9 % / 0.951.
+# The floors keep a few queries of margin (the bench can miss one result list on a loaded machine).
+FLOOR = {"top1": 0.82, "top3": 0.93, "rr": 0.88}
 
 
 def expected_halves(items: list[dict]) -> list[str]:
@@ -103,6 +106,7 @@ def report(site, browser, queries):
 def test_search_holds_its_floor_on_the_evaluation_set(report, queries, lang):
     assert len(report.rows(lang)) + len(report.rows(lang, answerable=False)) == len(queries[lang])
     text = bench_search.format_eval(report, KINDS)
-    for measure, floor in FLOOR[lang].items():
-        value = report.share(lang, measure)
-        assert value >= floor, f"{lang} {measure} {value:.3f} below {floor}:\n{text}"
+    for half in bench_search.HALVES:
+        for measure, floor in FLOOR.items():
+            value = report.share(lang, measure, half=half)
+            assert value >= floor, f"{lang} {half} {measure} {value:.3f} below {floor}:\n{text}"

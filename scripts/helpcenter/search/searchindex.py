@@ -20,12 +20,14 @@ from helpcenter.search import synonyms
 
 INDEX = "search/search_index.json"
 WORKERS = "assets/javascripts/workers"
-# Prepended to Material's search worker, for every language: stemmed prefixes and typo retry
-WORKER_PATCH = Path(__file__).with_name("searchworker.js")
-# Field weights of the lunr index (BM25). Material gives titles 1000 times the weight of the text, so
+# Prepended to Material's search worker, for every language: the ranking of articles (searchrank.js),
+# then stemmed prefixes, typo retry and the call to the ranking (searchworker.js)
+WORKER_PATCHES = [Path(__file__).with_name("searchrank.js"), Path(__file__).with_name("searchworker.js")]
+# Field weights of Material's lunr index. Material gives titles 1000 times the weight of the text, so
 # that a common title word (portail, client, facture, customer) outranked the one word of the text that
-# identifies the answer. Tuned on the "tune" half of tests/search_eval.yml (bench/bench_search.py); the
-# hidden keywords field holds each entry's tags, front-matter keywords and the synonyms of its words.
+# identifies the answer. The hidden keywords field holds each entry's tags, front-matter keywords and the
+# synonyms of its words. The order of the articles shown is searchrank.js's (BM25F over sections); these
+# weights still order the sections shown under each article.
 TITLE_BOOST = 5.0
 TEXT_BOOST = 1.0
 KEYWORDS_BOOST = 5.0
@@ -95,8 +97,8 @@ def tune(data: dict, lang: str, groups: list[synonyms.Group]) -> dict:
 
 
 def patch_worker(site_dir: Path) -> None:
-    """Prepend searchworker.js to Material's search worker (once)."""
-    patch = WORKER_PATCH.read_text(encoding="utf-8")
+    """Prepend searchrank.js and searchworker.js to Material's search worker (once)."""
+    patch = "".join(p.read_text(encoding="utf-8") for p in WORKER_PATCHES)
     for worker in (site_dir / WORKERS).glob("search.*.js"):
         text = worker.read_text(encoding="utf-8")
         if "kbPatched" not in text:

@@ -15,7 +15,7 @@
   "use strict";
   var SETUP = 0, QUERY = 2, RESULT = 3, FEW = 3;
   var listen = self.addEventListener, post = self.postMessage;
-  var lang = "en", config = null, docs = null, index = null, vocabulary = null, pending = null;
+  var lang = "en", config = null, docs = null, index = null, vocabulary = null, pending = null, ranker = null;
 
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
 
@@ -116,6 +116,15 @@
     return changed ? out.join(" ") : null;
   }
 
+  /* The result's articles in the order of searchrank.js (Material's order if it fails) */
+  function ranked(message, query) {
+    try {
+      if (!ranker) ranker = new self.kbRanker(docs, config, stem, isStopWord);
+      message.data.items = ranker.order(query, message.data.items);
+    } catch (e) { /* keep Material's order */ }
+    return message;
+  }
+
   self.postMessage = function (message) {
     var p = pending;
     pending = null;
@@ -123,9 +132,9 @@
       if (p.corrected) {                                  /* second run: keep it if it finds more */
         if (message.data.items.length > p.first.data.items.length) {
           message.data.kb = { query: p.corrected, note: (config.kb_corrected || "{query}").replace("{query}", p.corrected) };
-          return post.call(self, message);
+          return post.call(self, ranked(message, p.corrected));
         }
-        return post.call(self, p.first);
+        return post.call(self, ranked(p.first, p.query));
       }
       var fix = null;
       if (message.data.items.length < FEW) {
@@ -136,6 +145,7 @@
         p.listener.call(self, { data: { type: QUERY, data: fix } });
         return;
       }
+      return post.call(self, ranked(message, p.query));
     }
     return post.apply(self, arguments);
   };
@@ -145,7 +155,7 @@
     return listen.call(self, type, function (ev) {
       var m = ev.data;
       if (m && m.type === SETUP) {
-        config = m.data.config; docs = m.data.docs; vocabulary = null;
+        config = m.data.config; docs = m.data.docs; vocabulary = null; ranker = null;
         lang = config.lang && config.lang.length === 1 ? config.lang[0] : "en";
         patchLunr();
       } else if (m && m.type === QUERY && typeof m.data === "string") {
