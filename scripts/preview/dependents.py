@@ -121,15 +121,21 @@ def snapshot(built: Built) -> dict:
             "outdated": {lang: set(paths) for lang, paths in built.state["outdated"].items()}}
 
 
-def pages_for(built: Built, changes, before: dict) -> dict[str, list]:
-    """{lang: [page, ...]} to re-render for ``changes`` = [(lang, article, shown keys, body changed)]."""
+def pages_for(built: Built, changes, before: dict, later: dict | None = None) -> dict[str, list]:
+    """{lang: [page, ...]} to re-render for ``changes`` = [(lang, article, shown keys, body changed)].
+
+    ``later`` ({lang: {id(page): page}}), when given, receives the pages that show the change only in
+    their side navigation or their popular articles (every page of a category, of a language), which
+    the session renders when the writer pauses (``Session.settle``), after the pages that show it
+    otherwise."""
     catalogue = built.state["catalogue"]
     todo: dict[str, dict[int, object]] = {lang: {} for lang in built.i18n.build_languages}
     by_lang = {lang: _pages(built, lang) for lang in todo}
+    later = later if later is not None else todo
 
-    def add(lang, page):
+    def add(lang, page, deferred=False):
         if page is not None:
-            todo[lang][id(page)] = page
+            (later if deferred else todo).setdefault(lang, {})[id(page)] = page
 
     for lang, article, shown, _body in changes:
         src = str((Path(built.config.docs_dir) / lang / article.path).resolve())
@@ -149,7 +155,7 @@ def pages_for(built: Built, changes, before: dict) -> dict[str, list]:
                 prefix = category.path + "/"
                 for rel, page in pages.items():
                     if rel.startswith(prefix):
-                        add(lang, page)
+                        add(lang, page, deferred=True)
         if own is not None:
             add(lang, own.previous_page)
             add(lang, own.next_page)
@@ -158,9 +164,10 @@ def pages_for(built: Built, changes, before: dict) -> dict[str, list]:
                 add(lang, pages.get(language.by_id[rid].path) if rid in language.by_id else None)
         now = _popular_ids(built, lang)
         if article.id in now or article.id in before["popular"][lang] or now != before["popular"][lang]:
+            add(lang, pages.get("index.md"))
             for rel, page in pages.items():
-                if rel == "index.md" or rel in language.articles:
-                    add(lang, page)
+                if rel in language.articles:
+                    add(lang, page, deferred=True)
     # translations that became outdated or up to date
     old, new = before.get("outdated"), built.state["outdated"]
     if old is not None:

@@ -45,7 +45,7 @@ STRUCTURE_KEYS = ("id", "aliases", "status")
 
 @dataclass
 class Result:
-    kind: str                                   # "full", "pages", "related", "none", "error"
+    kind: str              # "full", "structure", "pages", "later", "related", "none", "error"
     pages: list[str] = field(default_factory=list)   # site-relative files written
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -86,6 +86,7 @@ class Session:
         self._staged = None                      # (publish, drop) of the update waiting for commit()
         self._next: Built | None = None          # a full build staged
         self._changed: set[Path] = set()         # the paths of the last update
+        self._later: dict[str, dict[int, object]] = {}   # pages to render when the writer pauses
         self._base: dict | None = None           # structure.snapshot of what is published, while a
         self._touched: set[tuple[str, str]] = set()   # change of structure waits (and the articles saved)
 
@@ -134,7 +135,7 @@ class Session:
         self.built, self.renderer = built, Renderer(built, self.only)
         self.errors, self.rerank, self.unpublished = [], set(), {}
         self._job, self._cold = None, True
-        self._base, self._touched = None, set()
+        self._base, self._touched, self._later = None, set(), {}
         point(self.link, built.site_dir)         # the served folder switches at once
         if old is not None:
             shutil.rmtree(old.site_dir, ignore_errors=True)
@@ -215,7 +216,7 @@ class Session:
             self.errors = list(dict.fromkeys(errors))
             return Result("error", errors=self.errors)
         built.hooks.refresh(built.config)
-        pages = dependents.pages_for(built, changes, before)
+        pages = dependents.pages_for(built, changes, before, self._defer())
         for lang, live, shown, body in changes:
             if (shown or body) and self.only in (None, lang):
                 self.rerank.add(lang)
@@ -234,15 +235,23 @@ class Session:
             return Result("error", errors=self.errors)
         built.hooks.refresh(built.config)
         structure.restructure(built, self.renderer)
-        pages, removed = structure.pages_to_render(built, self._base, self._touched)
+        pages, removed = structure.pages_to_render(built, self._base, self._touched, self._defer())
         self.rerank |= {lang for lang in built.languages if self.only in (None, lang)}
         redirects, gone = structure.redirects_to_write(built, self._base)
         removed = [rel for lang, rels in removed.items() if self.only in (None, lang) for rel in rels] + gone
         return self._render(pages, kind="structure", meta=True, extra=(redirects, removed))
 
+    def _defer(self) -> dict:
+        """Where an update puts the pages that show it in their side navigation or popular articles
+        only (``dependents.pages_for``): rendered by ``settle``, when the writer pauses."""
+        return self._later
+
     def _render(self, pages: dict[str, list], kind: str, meta: bool, now: bool = False, extra=None) -> Result:
         if self.only is not None:
             pages = {lang: todo for lang, todo in pages.items() if lang == self.only}
+        for lang, todo in pages.items():      # rendered now: not again later
+            for page in todo:
+                self._later.get(lang, {}).pop(id(page), None)
         staged, entries, errors = self.renderer.render(pages, self.root, Path(self.built.config.docs_dir))
         if errors:
             self.errors = errors
@@ -264,9 +273,9 @@ class Session:
             self.renderer.publish(staged)
             self.renderer.update_search(entries, pages, reorder=extra is not None)
             self._base, self._touched = None, set()
-            if meta and root_files:
+            if meta and root_files:      # (the agents' data included)
                 built.hooks.write_catalogue_files(built.config)
-            if root_files:   # the agents' lookup data: titles, sections and review codes (small, rewritten)
+            elif root_files:   # the agents' lookup data: titles, sections and review codes (small, rewritten)
                 built.hooks.agents.write(built.state["catalogue"], built.site_dir, built.state.get("synonyms"))
             self.errors, self.unpublished = [], {}
         if now:
@@ -279,8 +288,23 @@ class Session:
 
     @property
     def pending(self) -> bool:
-        return (bool(self.rerank) or self._job is not None or self._cold) and self.built is not None \
-            and not self.errors
+        return (bool(self.rerank) or self._job is not None or self._cold or self._waiting_later()) \
+            and self.built is not None and not self.errors
+
+    def _waiting_later(self) -> bool:
+        return any(todo for lang, todo in self._later.items() if self.only in (None, lang))
+
+    def _render_later(self) -> Result:
+        """The pages put aside by the last updates (``_defer``), those that still exist."""
+        later, self._later = self._later, {}
+        pages = {}
+        for lang, todo in later.items():
+            if self.only in (None, lang) and todo:
+                alive = {id(f.page) for f in self.renderer.doc_files(lang) if f.page is not None}
+                pages[lang] = [page for key, page in todo.items() if key in alive]
+        if not any(pages.values()):
+            return Result("none")
+        return self._render(pages, kind="later", meta=False, now=True)
 
     def settle(self, wait: bool = True) -> Result:
         """Re-rank the related articles of the languages that changed, and re-render the pages whose
@@ -291,6 +315,11 @@ class Session:
         if not self.pending:
             return Result("none")
         start = time.perf_counter()
+        if self._waiting_later():
+            result = self._render_later()
+            if result.kind == "error" or not wait:
+                result.seconds = time.perf_counter() - start
+                return result
         if self._cold:
             self._cold = False
             self.renderer.warm()

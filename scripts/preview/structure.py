@@ -161,8 +161,10 @@ def restructure(built: Built, renderer) -> None:
 
 # --- what to render ----------------------------------------------------------------------------------
 
-def pages_to_render(built: Built, base: dict, touched: set[tuple[str, str]]) -> tuple[dict, dict]:
-    """({lang: [page, ...]} to render, new pages first; {lang: [site-relative files to remove]})."""
+def pages_to_render(built: Built, base: dict, touched: set[tuple[str, str]], later: dict) -> tuple[dict, dict]:
+    """({lang: [page, ...]} to render, new pages first; {lang: [site-relative files to remove]}).
+    ``later`` receives the pages that show the change in their side navigation or popular articles
+    only (see ``dependents.pages_for``)."""
     catalogue = built.state["catalogue"]
     todo: dict[str, dict[int, object]] = {lang: {} for lang in built.languages}
     first: dict[str, dict[int, object]] = {lang: {} for lang in built.languages}
@@ -199,7 +201,7 @@ def pages_to_render(built: Built, base: dict, touched: set[tuple[str, str]]) -> 
             prefix = folder + "/"
             for rel, page in by_rel.items():
                 if rel.startswith(prefix):
-                    todo[lang][id(page)] = page
+                    later.setdefault(lang, {})[id(page)] = page
             parts = PurePosixPath(folder).parts
             for i in range(len(parts)):
                 page = by_rel.get("/".join(parts[:i + 1]) + "/index.md")
@@ -215,9 +217,11 @@ def pages_to_render(built: Built, base: dict, touched: set[tuple[str, str]]) -> 
                 if page is not None:
                     todo[lang][id(page)] = page
         if dependents._popular_ids(built, lang) != base["popular"].get(lang):
+            if "index.md" in by_rel:
+                todo[lang][id(by_rel["index.md"])] = by_rel["index.md"]
             for rel, page in by_rel.items():
-                if rel == "index.md" or rel in language.articles:
-                    todo[lang][id(page)] = page
+                if rel in language.articles:
+                    later.setdefault(lang, {})[id(page)] = page
         # pages whose source links to a file that went: MkDocs reports the link, as the build does
         if gone_sources:
             for rel, page in by_rel.items():
@@ -226,7 +230,7 @@ def pages_to_render(built: Built, base: dict, touched: set[tuple[str, str]]) -> 
                     todo[lang][id(page)] = page
     changes = [(lang, catalogue[lang].articles[rel], {"id"}, True) for lang, rel in sorted(touched)
                if rel in catalogue[lang].articles]
-    for lang, lst in dependents.pages_for(built, changes, base).items():
+    for lang, lst in dependents.pages_for(built, changes, base, later).items():
         for page in lst:
             todo[lang][id(page)] = page
     out = {}
