@@ -23,6 +23,7 @@ import urllib.parse
 from pathlib import Path
 
 import watchdog.events
+import watchdog.observers.polling
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .session import Session
@@ -94,6 +95,13 @@ class PreviewServer(LiveReloadServer):
         self.quiet_after = quiet_after       # seconds without a save before deferred work runs
         self._changed: set[str] = set()
         super().__init__(builder=lambda: None, host=host, port=port, root=str(session.link))
+        self._schedules: list[tuple] = []
+        if os.environ.get("KB_PREVIEW_POLLING", "") in ("", "0"):
+            try:     # told of a save at once (MkDocs polls every 0.5 s); KB_PREVIEW_POLLING=1 polls
+                from watchdog.observers.inotify import InotifyObserver
+                self.observer = InotifyObserver()
+            except (ImportError, OSError):
+                pass
 
         def error_page(code):
             if code != 404:
@@ -132,6 +140,9 @@ class PreviewServer(LiveReloadServer):
         def callback(event):
             if event.is_directory and event.event_type not in ("moved", "deleted"):
                 return
+            if event.event_type not in ("created", "modified", "moved", "deleted") \
+                    or "/__pycache__/" in event.src_path:     # a file read (inotify), Python's caches
+                return
             with self._rebuild_cond:
                 self._changed.add(event.src_path)
                 dest = getattr(event, "dest_path", "")
@@ -142,7 +153,13 @@ class PreviewServer(LiveReloadServer):
 
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = callback
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        self._schedules.append((handler, path, recursive))
+        try:
+            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        except OSError:      # inotify's limits reached: poll, as MkDocs does
+            self.observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
+            for h, p, r in self._schedules:
+                self._watch_refs[p] = self.observer.schedule(h, p, recursive=r)
 
     def _publish(self) -> None:
         """Tell browsers that a new version is served (both epochs move together: requests are
@@ -177,7 +194,8 @@ class PreviewServer(LiveReloadServer):
     def _settle(self) -> None:
         result = self.session.settle(wait=False)
         if result.kind != "none":
-            report(result, "related articles re-ranked")
+            report(result, "the other pages that show your last saves (side navigation, popular and related "
+                           "articles)")
             self._publish()
 
     def _inject_js_into_html(self, content, epoch):
