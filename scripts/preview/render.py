@@ -213,7 +213,9 @@ class Renderer:
             hit = cache.get(id(entry))
             if hit is None or hit[0] is not entry:
                 doc = dict(entry, location=location[len(prefixes[owner]):]) if owner != default else dict(entry)
-                doc = searchindex.tune({"config": {}, "docs": [doc]}, owner, groups.get(owner))["docs"][0]
+                # tuned with the index's configuration (its separator splits the words), as the build tunes it
+                doc = searchindex.tune({"config": copy.deepcopy(dict(config, lang=[owner])), "docs": [doc]},
+                                       owner, groups.get(owner))["docs"][0]
                 hit = (entry, _dumps(doc))
             kept[id(entry)] = hit
             pieces[owner].append(hit[1])

@@ -234,7 +234,7 @@ class Session:
             self.errors = list(dict.fromkeys(errors))
             return Result("error", errors=self.errors)
         built.hooks.refresh(built.config)
-        structure.restructure(built, self.renderer)
+        structure.restructure(built, self.renderer, self.only)
         pages, removed = structure.pages_to_render(built, self._base, self._touched, self._defer())
         self.rerank |= {lang for lang in built.languages if self.only in (None, lang)}
         redirects, gone = structure.redirects_to_write(built, self._base)
