@@ -276,3 +276,47 @@ def test_a_save_is_checked_as_the_build_checks_it_glossary_and_links_to_drafts(t
     assert session.apply([edit(md, "[Gamma](gamma.md)", "Gamma") for md in both]).kind == "pages"
     assert not session.errors
     session.close()
+
+
+@pytest.mark.parametrize("kind", SESSIONS)
+def test_changes_of_structure_on_a_generated_site_equal_a_clean_build(tmp_path, kind):
+    """A generated help center (scripts/bench/bench_build.py: 12 articles a category, more than the side
+    navigation shows, linking to each other): a new article, a rename, an id change and a deletion, saved
+    in a row without a pause (the pages put aside for the pause add up), then compared with a clean build."""
+    from bench import bench_build
+    project = tmp_path / "project"
+    bench_build.generate(project / "docs", 120)
+    bench_build.full_project(project)
+    bench_build.commit(project)
+    docs = project / "docs"
+    session = SESSIONS[kind](project / "mkdocs.yml", tmp_path / "preview")
+    assert session.full().kind == "full", session.errors
+    served = session.link
+    new = [docs / lang / "cat-03/added.md" for lang in bench_build.LANGS]
+    for md, word in zip(new, ("Texte ajouté", "Added text")):
+        md.write_text(f'---\nid: 5000\ntitle: "{word}"\ndescription: "{word}, an article added while previewing."\n'
+                      f"---\n\n{word}.\n\n## Part {{#part}}\n\n{word}, {md.parent.name}.\n", encoding="utf-8")
+    assert session.apply(new).kind == "structure", session.errors
+    assert session.apply([set_key(md, "id", "5001") for md in new]).kind == "structure", session.errors
+    # its category's other pages list it (or count it) once the writer pauses
+    assert "Added text" in (served / "en/cat-03/added/index.html").read_text(encoding="utf-8")
+    renamed = [md.with_name("renamed.md") for md in new]
+    for md, to in zip(new, renamed):
+        md.rename(to)
+    assert session.apply(new + renamed).kind == "structure", session.errors
+    gone = [docs / lang / bench_build.article_path(120) for lang in bench_build.LANGS]
+    linked = any(gone[0].name in p.read_text(encoding="utf-8") for p in docs.rglob("*.md") if p not in gone)
+    for md in gone:
+        md.unlink()
+    result = session.apply(gone)
+    assert result.kind == ("error" if linked else "structure"), result.errors
+    if linked:                                                  # refused: a link to it is broken; restored
+        _git(project, "checkout", "--", *[str(p.relative_to(project)) for p in gone])
+        assert session.apply(gone).kind == "structure", session.errors
+    session.settle()
+    assert not session.errors, session.errors
+    clean = tmp_path / "clean"
+    proc = site_build.build_site(project / "mkdocs.yml", clean, precompress=False)
+    assert proc.returncode == 0, proc.stderr
+    assert_same_site(served, clean)
+    session.close()
