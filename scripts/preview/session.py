@@ -323,6 +323,7 @@ class Session:
         if self._cold:
             self._cold = False
             self.renderer.warm()
+            structure.prime(self.built, self.only)
             if not self.rerank and not wait:
                 return Result("none")
         if not self.rerank and self._job is None:

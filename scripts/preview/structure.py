@@ -164,6 +164,19 @@ def _i18n_file(make):
     return create
 
 
+def prime(built: Built, only: str | None = None) -> None:
+    """Make static-i18n's files of the languages served once ahead (as ``Renderer.warm``, after a full
+    build), so that the first change of structure copies them too. Nothing of the build is changed."""
+    i18n, config = built.i18n, built.config
+    create = _i18n_file(i18n_folder.create_i18n_file)
+    files = get_files(config)
+    for lang in i18n.build_languages:
+        if only in (None, lang):
+            for f in files:
+                if f.is_documentation_page():
+                    create(f, lang, i18n.default_language, i18n.all_languages, config)
+
+
 def restructure(built: Built, renderer, only: str | None = None) -> None:
     """Each language's files and navigation made again as its build makes them, keeping the pages.
     ``only``: the one language a process of ``parallel.py`` serves (its other languages' pages, files and
