@@ -294,29 +294,44 @@ class Session:
     def _waiting_later(self) -> bool:
         return any(todo for lang, todo in self._later.items() if self.only in (None, lang))
 
-    def _render_later(self) -> Result:
-        """The pages put aside by the last updates (``_defer``), those that still exist."""
-        later, self._later = self._later, {}
+    LATER_BATCH = 30     # pages put aside rendered at a time when the server asks (a save waits for one batch)
+
+    def _render_later(self, limit: int | None = None) -> Result:
+        """The pages put aside by the last updates (``_defer``), those that still exist; at most ``limit``
+        (the others stay for the next call)."""
         pages = {}
-        for lang, todo in later.items():
+        for lang, todo in self._later.items():
             if self.only in (None, lang) and todo:
                 alive = {id(f.page) for f in self.renderer.doc_files(lang) if f.page is not None}
-                pages[lang] = [page for key, page in todo.items() if key in alive]
+                for key in list(todo):
+                    page = todo.pop(key)
+                    if key in alive:
+                        pages.setdefault(lang, []).append(page)
+                        if limit is not None and sum(map(len, pages.values())) >= limit:
+                            break
+            if limit is not None and sum(map(len, pages.values())) >= limit:
+                break
         if not any(pages.values()):
             return Result("none")
-        return self._render(pages, kind="later", meta=False, now=True)
+        result = self._render(pages, kind="later", meta=False, now=True)
+        if result.kind == "error":            # kept for the next time
+            for lang, todo in pages.items():
+                self._later.setdefault(lang, {}).update({id(p): p for p in todo})
+        return result
 
     def settle(self, wait: bool = True) -> Result:
         """Re-rank the related articles of the languages that changed, and re-render the pages whose
         related list changed. A whole language is ranked at once (seconds at 2,000 articles), in
         another process so that saves meanwhile are not held: ``wait=False`` starts that work or
         collects its result when ready (the server calls it when the writer pauses); a save to the
-        same language meanwhile makes the result stale, and the ranking starts again."""
+        same language meanwhile makes the result stale, and the ranking starts again. First, the pages
+        put aside by the last saves (``_defer``) are rendered: all of them with ``wait``, else
+        ``LATER_BATCH`` at a time, so that a save never waits for more than one batch."""
         if not self.pending:
             return Result("none")
         start = time.perf_counter()
         if self._waiting_later():
-            result = self._render_later()
+            result = self._render_later(None if wait else self.LATER_BATCH)
             if result.kind == "error" or not wait:
                 result.seconds = time.perf_counter() - start
                 return result
