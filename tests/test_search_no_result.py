@@ -68,7 +68,7 @@ def pages_matching(site, lang: str, query: str) -> int:
     docs = json.loads((site.path / root / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
     pages: dict[str, str] = {}
     for d in docs:
-        text = re.sub(r"&[a-z#0-9]+;", " ", re.sub(r"<[^>]*>", " ", d["title"] + " " + d["text"]), flags=re.I)
+        text = re.sub(r"&[a-z#0-9]+;", " ", re.sub(r"<[^>]*>", " ", d["title"] + " " + d["text"] + " " + d.get("words", "")), flags=re.I)
         pages[d["location"].split("#")[0]] = pages.get(d["location"].split("#")[0], "") + fold(text)
     words = [w for w in fold(query).split() if len(w) > 1]
     return sum(all(" " + w in text for w in words) for text in pages.values())

@@ -51,7 +51,7 @@
     }).then(function (data) {
       var out = {};
       (data.docs || []).forEach(function (d) {
-        var page = String(d.location || "").split("#")[0], text = (d.title || "") + " " + (d.text || "");
+        var page = String(d.location || "").split("#")[0], text = (d.title || "") + " " + (d.text || "") + " " + (d.words || "");
         out[page] = (out[page] || "") + fold(text.replace(/<[^>]*>/g, " ").replace(/&[a-z#0-9]+;/gi, " "));
       });
       return out;

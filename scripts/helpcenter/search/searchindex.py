@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from helpcenter.language import strings
-from helpcenter.search import synonyms
+from helpcenter.search import stopwords, synonyms
 
 INDEX = "search/search_index.json"
 WORKERS = "assets/javascripts/workers"
@@ -42,7 +42,18 @@ lunr.fr.stemmer=function(t){return typeof t.update==="function"?stem(t.update(fo
 lunr.Pipeline.registerFunction(lunr.fr.stemmer,"stemmer-fr-folded");
 lunr.fr.kbFolded=true})();
 """
+# What a search result shows of an entry's text: an article's intro up to TEASER_PAGE characters (Material
+# shows it under the article's title, and highlights the words found there); a section shows only its
+# heading. The rest of the text is searched but never shown: it is kept as its distinct words only, sorted,
+# without the words the search drops (stopwords.py), in the hidden `words` field. At 2,000 articles per
+# language this brought the index a reader downloads from 1.9 MB gzip to under 1 MB (issue 21, item 4;
+# scripts/bench/bench_search_speed.py); sections' teasers of 60 characters and repeated words kept it at
+# 1.16 MB.
+TEASER_PAGE = 160
+TEASER_SECTION = 0
 _TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_TRIM = re.compile(r"^\W+|\W+$")
 SEE_ALSO = "#see-also"          # the section id of every article's "Voir aussi" / "See also" (links only)
 
 
@@ -81,6 +92,7 @@ def tune(data: dict, lang: str, groups: list[synonyms.Group]) -> dict:
     fields["title"] = {"boost": TITLE_BOOST}
     fields["text"] = {"boost": TEXT_BOOST}
     fields["keywords"] = {"boost": KEYWORDS_BOOST}
+    fields["words"] = {"boost": TEXT_BOOST}
     config["kb_corrected"] = strings.STRINGS.get(lang, strings.STRINGS["en"])["search_corrected"]
     for doc in data.get("docs", []):
         tags = doc.pop("tags", None) or []
@@ -93,7 +105,26 @@ def tune(data: dict, lang: str, groups: list[synonyms.Group]) -> dict:
         if words:
             # escaped as text (no markup), apostrophes kept: the search splits elisions on them (l'adresse)
             doc["keywords"] = [html.escape(w, quote=False) for w in words]
+        compact(doc, plain[1], config.get("separator") or r"[\s\-]+", stopwords.for_language(lang))
     return data
+
+
+def compact(doc: dict, text: str, separator: str, stop: frozenset[str]) -> None:
+    """Keep of ``doc``'s ``text`` (``text`` is it as plain text) what a result shows: a teaser, escaped, cut
+    at a word with "…", in a paragraph (none for a section); the rest goes to ``words``: its distinct words
+    in lower case, sorted, stop words out. A text short enough is left as it was."""
+    text = _SPACE.sub(" ", text).strip()
+    limit = TEASER_SECTION if "#" in doc.get("location", "") else TEASER_PAGE
+    if len(text) <= limit:
+        return
+    cut = text.rfind(" ", 0, limit + 1) if limit else 0
+    cut = cut if cut > 0 or not limit else limit
+    teaser = html.escape(text[:cut].rstrip(" ,;:"), quote=False)
+    doc["text"] = f"<p>{teaser}…</p>" if teaser else ""    # a paragraph, as Material shows text
+    words = (_TRIM.sub("", w) for w in re.split(separator, text[cut:].lower()))
+    rest = sorted({w for w in words if w and w not in stop})
+    if rest:
+        doc["words"] = html.escape(" ".join(rest), quote=False)
 
 
 def patch_worker(site_dir: Path) -> None:

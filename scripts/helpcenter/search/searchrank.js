@@ -38,30 +38,44 @@
   function Ranker(docs, config, stem, isStopWord) {
     this.stem = stem; this.isStopWord = isStopWord;
     this.separator = new RegExp(config.separator, "g");
-    this.sections = []; this.df = new Map(); this.avg = {};
-    var pages = new Map(), self = this, total = {};
+    this.pages = [];                    /* section -> its page's location */
+    this.postings = new Map();          /* term -> [[section, weighted and normalised tf], ...] */
+    var pages = new Map(), self = this, total = {}, counts = [];
     FIELDS.forEach(function (f) { total[f] = 0; });
     docs.forEach(function (doc) {
       if (doc.location.indexOf("#") < 0) pages.set(doc.location, doc);
     });
     docs.forEach(function (doc) {
       var page = doc.location.split("#")[0], article = pages.get(page) || {}, intro = article === doc;
-      var s = { page: page, tf: {}, len: {} };
       var raw = {
-        title: article.title || "", heading: intro ? "" : doc.title, text: doc.text,
+        title: article.title || "", heading: intro ? "" : doc.title, text: doc.text + " " + (doc.words || ""),
         keywords: intro ? "" : (doc.keywords || []).join(" "), articleKeywords: (article.keywords || []).join(" ")
       };
-      var seen = new Set();
+      var fields = {};
       FIELDS.forEach(function (f) {
         var terms = self.terms(raw[f] || ""), tf = new Map();
-        terms.forEach(function (t) { tf.set(t, (tf.get(t) || 0) + 1); seen.add(t); });
-        s.tf[f] = tf; s.len[f] = terms.length; total[f] += terms.length;
+        terms.forEach(function (t) { tf.set(t, (tf.get(t) || 0) + 1); });
+        fields[f] = { tf: tf, len: terms.length };
+        total[f] += terms.length;
       });
-      seen.forEach(function (t) { self.df.set(t, (self.df.get(t) || 0) + 1); });
-      self.sections.push(s);
+      counts.push(fields);
+      self.pages.push(page);
     });
-    FIELDS.forEach(function (f) { self.avg[f] = total[f] / Math.max(1, self.sections.length) || 1; });
-    this.vocabulary = Array.from(this.df.keys());
+    var n = Math.max(1, counts.length), avg = {};
+    FIELDS.forEach(function (f) { avg[f] = total[f] / n || 1; });
+    counts.forEach(function (fields, i) {
+      var tfn = new Map();
+      FIELDS.forEach(function (f) {
+        var norm = 1 - B[f] + B[f] * fields[f].len / avg[f];
+        fields[f].tf.forEach(function (c, t) { tfn.set(t, (tfn.get(t) || 0) + W[f] * c / norm); });
+      });
+      tfn.forEach(function (w, t) {
+        var list = self.postings.get(t);
+        if (!list) self.postings.set(t, list = []);
+        list.push([i, w]);
+      });
+    });
+    this.vocabulary = Array.from(this.postings.keys());
   }
 
   /* The indexed terms of a text: split as the search splits, trimmed, stop words out, stemmed */
@@ -79,7 +93,7 @@
   /* {term: weight} that a query word matches: its stem, and the indexed terms it is a prefix of */
   Ranker.prototype.expand = function (term) {
     var out = new Map();
-    if (this.df.has(term)) out.set(term, 1);
+    if (this.postings.has(term)) out.set(term, 1);
     if (term.length >= 3) {
       for (var i = 0; i < this.vocabulary.length; i++) {
         var v = this.vocabulary[i];
@@ -89,39 +103,49 @@
     return out;
   };
 
-  /* Map page location -> score, for the articles where at least one query word matched */
+  /* Map page location -> score, for the articles where at least one query word matched (the last
+   * query's scores are kept: the worker asks for them twice) */
   Ranker.prototype.score = function (query) {
-    var n = this.sections.length, self = this;
+    if (this.last && this.last.query === query) return this.last.scores;
+    var scores = this.compute(query);
+    this.last = { query: query, scores: scores };
+    return scores;
+  };
+
+  /* The pages of the `limit` best articles, or null when no more than `limit` articles match */
+  Ranker.prototype.top = function (query, limit) {
+    var scores = this.score(query);
+    if (scores.size <= limit) return null;
+    var pages = Array.from(scores.keys()).sort(function (a, b) { return scores.get(b) - scores.get(a); });
+    return new Set(pages.slice(0, limit));
+  };
+
+  Ranker.prototype.compute = function (query) {
+    var n = this.pages.length, self = this;
     var words = Array.from(new Set(this.terms(query)));
-    if (!words.length) return new Map();
-    var expanded = words.map(function (w) { return self.expand(w); });
-    var best = new Map(), found = new Map();
-    this.sections.forEach(function (s) {
-      var score = 0;
-      expanded.forEach(function (terms, i) {
-        var wordScore = 0;
-        terms.forEach(function (weight, t) {
-          var tf = 0;
-          FIELDS.forEach(function (f) {
-            var c = s.tf[f].get(t);
-            if (c) tf += W[f] * c / (1 - B[f] + B[f] * s.len[f] / self.avg[f]);
-          });
-          if (!tf) return;
-          var df = self.df.get(t), idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-          wordScore = Math.max(wordScore, weight * idf * tf / (K1 + tf));
-        });
-        if (wordScore) {
-          score += wordScore;
-          var f = found.get(s.page) || new Set();
-          f.add(i); found.set(s.page, f);
+    var sections = new Map();           /* section -> its score */
+    var found = new Map();              /* page -> set of the query words found in it */
+    words.forEach(function (word, i) {
+      var best = new Map();             /* section -> best score of this word (its stem or a longer term) */
+      self.expand(word).forEach(function (weight, t) {
+        var list = self.postings.get(t), idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+        for (var k = 0; k < list.length; k++) {
+          var tf = list[k][1], v = weight * idf * tf / (K1 + tf);
+          if (v > (best.get(list[k][0]) || 0)) best.set(list[k][0], v);
         }
       });
-      if (score > (best.get(s.page) || 0)) best.set(s.page, score);
+      best.forEach(function (v, section) {
+        sections.set(section, (sections.get(section) || 0) + v);
+        var page = self.pages[section], f = found.get(page);
+        if (!f) found.set(page, f = new Set());
+        f.add(i);
+      });
     });
     var out = new Map();
-    best.forEach(function (score, page) {
-      var cover = found.get(page).size / words.length;
-      out.set(page, score * (1 + COVER * cover * cover));
+    sections.forEach(function (score, section) {
+      var page = self.pages[section], cover = found.get(page).size / words.length;
+      var value = score * (1 + COVER * cover * cover);
+      if (value > (out.get(page) || 0)) out.set(page, value);
     });
     return out;
   };

@@ -10,12 +10,20 @@
  *    and the search runs again; if it finds more, its result is shown, with {kb: {query, note}}
  *    that kb.js shows ("Résultats pour « supprimer »"). Nothing of this runs when the first search
  *    finds enough; the vocabulary is built at the first retry.
+ * 3. Ranking. The articles a search shows are put in the order of searchrank.js. When more than
+ *    LIMIT articles match, only the entries of the LIMIT best reach Material's post-processing
+ *    (highlighting every entry of thousands took most of a query's time at 2,000 articles): a
+ *    reader sees at most LIMIT articles, the best ones.
+ * 4. Only the last query. Material sends a query at every keystroke and its worker answers each in
+ *    turn: at 2,000 articles a query takes about 90 ms, so fast typing queued queries whose results
+ *    nobody would see, and the last one waited behind them. A query is answered once the queries
+ *    already waiting have been read, and only the newest of them.
  * Material's worker is used as is: this wraps its message listener and its postMessage. */
 (function () {
   "use strict";
-  var SETUP = 0, QUERY = 2, RESULT = 3, FEW = 3;
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3, FEW = 3, LIMIT = 100;
   var listen = self.addEventListener, post = self.postMessage;
-  var lang = "en", config = null, docs = null, index = null, vocabulary = null, pending = null, ranker = null;
+  var lang = "en", config = null, docs = null, index = null, vocabulary = null, pending = null, ranker = null, current = null, latest = null;
 
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
 
@@ -46,6 +54,12 @@
     };
     var build = lunr.Builder.prototype.build;
     lunr.Builder.prototype.build = function () { return index = build.call(this); };
+    var search = lunr.Index.prototype.search;
+    lunr.Index.prototype.search = function () {
+      var results = search.apply(this, arguments), top = null;
+      try { top = ranker && current !== null ? ranker.top(current, LIMIT) : null; } catch (e) { top = null; }
+      return top ? results.filter(function (r) { return top.has(r.ref.split("#")[0]); }) : results;
+    };
   }
 
   /* Words of a query, as the search separator splits them */
@@ -62,7 +76,7 @@
   function buildVocabulary() {
     var counts = new Map();
     docs.forEach(function (doc) {
-      var text = [doc.title, doc.text].concat(doc.keywords || []).join(" ").replace(/<[^>]*>/g, " ");
+      var text = [doc.title, doc.text, doc.words || ""].concat(doc.keywords || []).join(" ").replace(/<[^>]*>/g, " ");
       (text.match(/[\p{L}\p{N}]{4,}/gu) || []).forEach(function (w) {
         w = w.toLowerCase();
         counts.set(w, (counts.get(w) || 0) + 1);
@@ -116,16 +130,22 @@
     return changed ? out.join(" ") : null;
   }
 
-  /* The result's articles in the order of searchrank.js (Material's order if it fails) */
+  /* The result's articles in the order of searchrank.js (Material's order if it fails); its documents are
+   * prepared as soon as Material's index is ready, so that the first query does not wait for them */
+  function prepare() {
+    if (!ranker) ranker = new self.kbRanker(docs, config, stem, isStopWord);
+    return ranker;
+  }
+
   function ranked(message, query) {
     try {
-      if (!ranker) ranker = new self.kbRanker(docs, config, stem, isStopWord);
-      message.data.items = ranker.order(query, message.data.items);
+      message.data.items = prepare().order(query, message.data.items);
     } catch (e) { /* keep Material's order */ }
     return message;
   }
 
   self.postMessage = function (message) {
+    if (message && message.type === READY) setTimeout(function () { try { prepare(); } catch (e) { /* at the first query */ } }, 0);
     var p = pending;
     pending = null;
     if (p && message && message.type === RESULT) {
@@ -142,6 +162,7 @@
       }
       if (fix) {
         pending = { corrected: fix, first: message };
+        current = fix;
         p.listener.call(self, { data: { type: QUERY, data: fix } });
         return;
       }
@@ -159,7 +180,16 @@
         lang = config.lang && config.lang.length === 1 ? config.lang[0] : "en";
         patchLunr();
       } else if (m && m.type === QUERY && typeof m.data === "string") {
-        pending = { query: m.data, listener: listener };
+        var waiting = latest !== null;
+        latest = ev;
+        if (!waiting) setTimeout(function () {
+          var last = latest;
+          latest = null;
+          pending = { query: last.data.data, listener: listener };
+          current = last.data.data;
+          listener.call(self, last);
+        }, 0);
+        return;
       }
       return listener.call(self, ev);
     }, options);
