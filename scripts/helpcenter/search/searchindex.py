@@ -52,7 +52,7 @@ lunr.fr.kbFolded=true})();
 TEASER_PAGE = 160
 TEASER_SECTION = 0
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")     # not the no-break spaces of French typography
 _TRIM = re.compile(r"^\W+|\W+$")
 SEE_ALSO = "#see-also"          # the section id of every article's "Voir aussi" / "See also" (links only)
 
